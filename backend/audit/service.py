@@ -1,0 +1,67 @@
+"""Appending to and verifying the audit chain, inside the caller's transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+from piccolo.engine import engine_finder
+
+from backend.audit.chain import GENESIS, ChainBreak, digest, entry_hash, verify_chain
+from backend.audit.tables import AuditEntry
+
+_CHAIN_LOCK = 7_263_001  # PostgreSQL advisory lock id: one appender at a time keeps the chain linear.
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acts: a user, or the system itself (CLI, migrations, demo)."""
+
+    id: int | None
+    name: str
+    role: str = "system"
+    department_id: int | None = None
+
+
+SYSTEM = Actor(None, "system")
+
+
+async def record(*, actor: Actor, action: str, target_type: str, target_id: Any,
+                 before: Any = None, after: Any = None, detail: dict | None = None) -> dict:
+    """Append one entry; call inside the use case's transaction so it commits or rolls back with it."""
+    engine = engine_finder()
+    if engine.current_transaction.get() is None:
+        raise RuntimeError("audit.record must run inside a transaction")
+    if engine.engine_type == "postgres":
+        await engine.run_ddl(f"SELECT pg_advisory_xact_lock({_CHAIN_LOCK})")
+    head = await AuditEntry.select(AuditEntry.seq, AuditEntry.hash).order_by(
+        AuditEntry.seq, ascending=False).first().run()
+    entry = {
+        "seq": (head["seq"] + 1) if head else 1,
+        "at": datetime.now(timezone.utc).isoformat(timespec="microseconds"),
+        "actor_id": actor.id, "actor_name": actor.name, "action": action,
+        "target_type": target_type, "target_id": str(target_id),
+        "before_digest": digest(before), "after_digest": digest(after),
+        "detail": detail or {}, "prev_hash": head["hash"] if head else GENESIS,
+    }
+    entry["hash"] = entry_hash(entry)
+    await AuditEntry.insert(AuditEntry(**entry)).run()
+    return entry
+
+
+async def verify(batch: int = 5000) -> tuple[int, ChainBreak | None]:
+    """Walk the whole chain in batches; the count of good entries and the first break."""
+    total, prev_hash, prev_seq = 0, GENESIS, 0
+    while True:
+        rows = await AuditEntry.select(*[getattr(AuditEntry, c) for c in (
+            "seq", "at", "actor_id", "actor_name", "action", "target_type", "target_id",
+            "before_digest", "after_digest", "detail", "prev_hash", "hash")]).where(
+            AuditEntry.seq > prev_seq).order_by(AuditEntry.seq).limit(batch).output(load_json=True).run()
+        if not rows:
+            return total, None
+        checked, broken = verify_chain(rows, prev_hash=prev_hash, prev_seq=prev_seq)
+        total += checked
+        if broken:
+            return total, broken
+        prev_hash, prev_seq = rows[-1]["hash"], rows[-1]["seq"]

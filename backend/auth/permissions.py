@@ -1,0 +1,31 @@
+"""Who may do what: the one table of permissions by role, checked on every route by a guard."""
+
+from __future__ import annotations
+
+from backend.registry.vocab import Role
+
+ALL_ROLES = frozenset(Role)
+ADMINS = frozenset({Role.PLATFORM_ADMIN, Role.DEPT_ADMIN})
+
+PERMISSIONS: dict[str, frozenset[Role]] = {
+    "registry.read": ALL_ROLES,
+    "registry.write": ADMINS,
+    "registry.import": ADMINS,
+    "registry.export": ADMINS,
+    "personal.read": frozenset({Role.PLATFORM_ADMIN, Role.DEPT_ADMIN, Role.TEAM_LEAD, Role.INSPECTOR}),
+    "internal.read": frozenset({Role.PLATFORM_ADMIN, Role.DEPT_ADMIN, Role.TEAM_LEAD, Role.INSPECTOR}),
+    "items.read": ALL_ROLES,
+    "items.write": ADMINS,
+    "departments.read": ALL_ROLES,
+    "departments.write": frozenset({Role.PLATFORM_ADMIN}),
+    "users.read": ADMINS,
+    "users.write": ADMINS,
+    "audit.read": frozenset({Role.PLATFORM_ADMIN, Role.OBSERVER}),
+}
+"""Permission -> roles that hold it. Observers read registers but never personal data or risk classes."""
+
+
+def allowed(role: str, permission: str) -> bool:
+    """True when `role` holds `permission`; unknown permissions are never allowed."""
+    roles = PERMISSIONS.get(permission)
+    return roles is not None and role in {r.value for r in roles}

@@ -1,0 +1,146 @@
+"""Login, sessions and device tokens, users: one transaction per use case."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+from backend.audit import service as audit
+from backend.audit.service import Actor
+from backend.auth.passwords import check_strength, hash_password, verify_password
+from backend.auth.tables import Session, User
+from backend.config import get_settings
+from backend.db.tx import transaction
+from backend.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthenticated
+from backend.registry.tables import Department
+from backend.registry.vocab import Role
+
+_TOUCH_EVERY = timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class CurrentUser:
+    """The authenticated user of a request, and how they authenticated."""
+
+    id: int
+    username: str
+    display_name: str
+    role: str
+    department_id: int | None
+    session_id: int
+    via: str  # "cookie" or "bearer"
+    csrf_token: str | None = None
+
+    @property
+    def actor(self) -> Actor:
+        return Actor(self.id, self.username, self.role, self.department_id)
+
+
+def token_hash(token: str) -> str:
+    """Tokens are stored only as their SHA-256."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+async def authenticate(*, username: str, password: str) -> dict:
+    """The active user with this name and password, or Unauthenticated (same answer for both causes)."""
+    user = await User.objects().where(User.username == username.strip()).first().run()
+    ok = verify_password(user.password_hash if user else None, password)
+    if not ok or not user.active:
+        raise Unauthenticated("用户名或密码错误", "wrong user name or password", code="auth.invalid_credentials")
+    return user.to_dict()
+
+
+async def open_session(*, user: dict, device_name: str | None) -> tuple[str, dict]:
+    """Create a web session (no device name) or a device token; returns the token and the session row."""
+    settings = get_settings()
+    token = secrets.token_urlsafe(32)
+    kind = "device" if device_name else "web"
+    lifetime = timedelta(days=settings.device_token_days) if device_name else timedelta(hours=settings.session_hours)
+    now = _now()
+    row = Session(user=user["id"], token_hash=token_hash(token), kind=kind, device_name=device_name,
+                  csrf_token=None if device_name else secrets.token_urlsafe(24),
+                  created_at=now, last_used_at=now, expires_at=now + lifetime)
+    async with transaction():
+        await row.save().run()
+        await audit.record(actor=Actor(user["id"], user["username"], user["role"]), action="auth.login",
+                           target_type="session", target_id=row.id, detail={"kind": kind, "device": device_name})
+    return token, row.to_dict()
+
+
+async def resolve_token(token: str, *, via: str) -> CurrentUser | None:
+    """The user behind a live session token, or None when unknown, expired, revoked or deactivated."""
+    row = await Session.select(
+        Session.id, Session.kind, Session.csrf_token, Session.expires_at, Session.revoked_at,
+        Session.last_used_at, Session.user.id, Session.user.username, Session.user.display_name,
+        Session.user.role, Session.user.department, Session.user.active,
+    ).where(Session.token_hash == token_hash(token)).first().run()
+    now = _now()
+    if not row or row["revoked_at"] is not None or row["expires_at"] < now or not row["user.active"]:
+        return None
+    if (via == "cookie") != (row["kind"] == "web"):
+        return None
+    if now - row["last_used_at"] > _TOUCH_EVERY:
+        update = {Session.last_used_at: now}
+        if row["kind"] == "device":  # device tokens expire after a period without use, not after login
+            update[Session.expires_at] = now + timedelta(days=get_settings().device_token_days)
+        await Session.update(update).where(Session.id == row["id"]).run()
+    return CurrentUser(row["user.id"], row["user.username"], row["user.display_name"], row["user.role"],
+                       row["user.department"], row["id"], via, row["csrf_token"])
+
+
+async def revoke_session(*, actor: CurrentUser, session_id: int) -> None:
+    """Revoke a session or device token: one's own, or anyone's for a platform admin."""
+    async with transaction():
+        row = await Session.objects().where(Session.id == session_id).first().run()
+        if row is None or (row.user != actor.id and actor.role != Role.PLATFORM_ADMIN.value):
+            raise NotFound("设备令牌不存在", "no such session or device token", code="session.not_found")
+        if row.revoked_at is None:
+            await Session.update({Session.revoked_at: _now()}).where(Session.id == session_id).run()
+            await audit.record(actor=actor.actor, action="auth.revoke", target_type="session",
+                               target_id=session_id, detail={"kind": row.kind, "device": row.device_name})
+
+
+async def list_devices(*, user_id: int) -> list[dict]:
+    """Live and revoked device tokens of a user, newest first (never the token itself)."""
+    return await Session.select(
+        Session.id, Session.device_name, Session.created_at, Session.last_used_at,
+        Session.expires_at, Session.revoked_at,
+    ).where((Session.user == user_id) & (Session.kind == "device")).order_by(Session.id, ascending=False).run()
+
+
+async def create_user(*, actor: Actor, username: str, display_name: str, password: str, role: str,
+                      department_code: str | None) -> dict:
+    """Create a user; a department admin may create users of their own department only, never admins."""
+    try:
+        role = Role.parse(role).value
+    except ValueError:
+        raise InvalidInput(f"角色无效，可选：{Role.choices_text()}", "unknown role", code="user.role") from None
+    if check_strength(password):
+        raise InvalidInput("密码至少10个字符", "a password needs at least 10 characters", code="user.weak_password")
+    department_id = None
+    if department_code:
+        dept = await Department.select(Department.id).where(Department.code == department_code).first().run()
+        if not dept:
+            raise InvalidInput(f"部门代码“{department_code}”不存在", f"unknown department {department_code!r}",
+                               code="department.unknown")
+        department_id = dept["id"]
+    if actor.role == Role.DEPT_ADMIN.value and (
+            department_id != actor.department_id or role == Role.PLATFORM_ADMIN.value):
+        raise Forbidden("部门管理员只能为本部门创建非平台管理员用户",
+                        "a department admin creates users of their own department only", code="user.scope")
+    async with transaction():
+        if await User.exists().where(User.username == username).run():
+            raise Conflict(f"用户名“{username}”已存在", f"user name {username!r} is taken", code="user.exists")
+        user = User(username=username, display_name=display_name, password_hash=hash_password(password),
+                    role=role, department=department_id, active=True, created_at=_now())
+        await user.save().run()
+        public = {"id": user.id, "username": username, "display_name": display_name, "role": role,
+                  "department": department_id, "active": True}
+        await audit.record(actor=actor, action="user.create", target_type="user", target_id=user.id, after=public)
+    return public

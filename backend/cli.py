@@ -1,0 +1,163 @@
+"""The `choucha` command: migrate, serve, demo, import, export, audit verify, users create."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import json
+import os
+import sys
+from pathlib import Path
+
+from backend.audit.service import SYSTEM
+
+
+def _migrated(coro_factory):
+    """Run a coroutine after bringing the database up to date."""
+    from backend.db.migrate import migrate
+
+    async def run():
+        await migrate()
+        return await coro_factory()
+
+    return asyncio.run(run())
+
+
+def cmd_migrate(_: argparse.Namespace) -> int:
+    from backend.db.migrate import migrate
+
+    asyncio.run(migrate())
+    print("数据库已是最新 / database is up to date")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from backend.app import create_app
+
+    uvicorn.run(create_app(), host=args.host, port=args.port, log_level="info")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from backend.registry.demo import seed_demo
+
+    summary = _migrated(lambda: seed_demo(entities=args.entities))
+    print(json.dumps(summary, ensure_ascii=False))
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from backend.registry.imports import import_file
+
+    path = Path(args.file)
+    if not path.is_file():
+        print(f"文件不存在 / no such file: {path}", file=sys.stderr)
+        return 2
+    result = _migrated(lambda: import_file(actor=SYSTEM, kind=args.kind, path=path, dry_run=args.dry_run,
+                                           skip_invalid=args.skip_invalid, filename=path.name))
+    if args.format == "json":
+        print(json.dumps(result, ensure_ascii=False, default=str))
+    else:
+        print(_report_text(result))
+    return 1 if result["error_count"] else 0
+
+
+def _report_text(result: dict) -> str:
+    lines = [f"共{result['rows']}行，有效{result['valid']}行，错误{result['error_count']}个，警告{result['warning_count']}个 / "
+             f"{result['rows']} rows, {result['valid']} valid, {result['error_count']} errors, "
+             f"{result['warning_count']} warnings"]
+    for kind, items in (("错误 error", result["errors"]), ("警告 warning", result["warnings"])):
+        lines += [f"  {kind} 第{e['row']}行 row {e['row']} [{e['column']}] {e['code']}: {e['message']}" for e in items]
+    if result["written"]:
+        lines.append(f"已写入 / written: 新增 created {result['created']}, 更新 updated {result['updated']}, "
+                     f"未变 unchanged {result['unchanged']}, 跳过 skipped {result['skipped']}")
+    elif result["dry_run"] and not result["error_count"]:
+        lines.append("试运行：未写入任何数据 / dry run: nothing written")
+    else:
+        lines.append("未写入任何数据 / nothing written")
+    return "\n".join(lines)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from backend.registry.exports import export_register
+
+    count = _migrated(lambda: export_register(kind=args.kind, path=Path(args.file)))
+    print(f"已导出{count}行 / exported {count} rows to {args.file}")
+    return 0
+
+
+def cmd_audit_verify(_: argparse.Namespace) -> int:
+    from backend.audit.service import verify
+
+    checked, broken = _migrated(verify)
+    if broken is None:
+        print(f"审计链完整：{checked}条 / audit chain intact: {checked} entries")
+        return 0
+    print(f"审计链在第{broken.seq}条断开：{broken.reason} / chain broken at entry {broken.seq}: {broken.reason} "
+          f"({checked} entries before it hold)")
+    return 1
+
+
+def cmd_users_create(args: argparse.Namespace) -> int:
+    from backend.auth.service import create_user
+    from backend.errors import DomainError
+
+    password = args.password or os.environ.get("CHOUCHA_NEW_PASSWORD") or getpass.getpass("密码 / password: ")
+    try:
+        user = _migrated(lambda: create_user(actor=SYSTEM, username=args.username, display_name=args.name or args.username,
+                                             password=password, role=args.role, department_code=args.department))
+    except DomainError as exc:
+        print(f"{exc.message_zh} / {exc.message_en}", file=sys.stderr)
+        return 1
+    print(json.dumps(user, ensure_ascii=False))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of every subcommand."""
+    parser = argparse.ArgumentParser(prog="choucha", description="双随机、一公开 inspections / 抽查")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("migrate", help="apply migrations").set_defaults(func=cmd_migrate)
+    serve = sub.add_parser("serve", help="run the server (migrates on start)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.set_defaults(func=cmd_serve)
+    demo = sub.add_parser("demo", help="seed the demo district (idempotent)")
+    demo.add_argument("--entities", type=int, default=20000)
+    demo.set_defaults(func=cmd_demo)
+    imp = sub.add_parser("import", help="import entities or inspectors from CSV/XLSX")
+    imp.add_argument("kind", choices=["entities", "inspectors"])
+    imp.add_argument("file")
+    imp.add_argument("--dry-run", action="store_true", help="validate only, write nothing")
+    imp.add_argument("--skip-invalid", action="store_true", help="write the valid rows, skip the invalid ones")
+    imp.add_argument("--format", choices=["text", "json"], default="text")
+    imp.set_defaults(func=cmd_import)
+    exp = sub.add_parser("export", help="export entities or inspectors to CSV/XLSX")
+    exp.add_argument("kind", choices=["entities", "inspectors"])
+    exp.add_argument("file")
+    exp.set_defaults(func=cmd_export)
+    audit = sub.add_parser("audit", help="the audit chain").add_subparsers(dest="audit_command", required=True)
+    audit.add_parser("verify", help="walk the chain; exit 1 at the first broken link").set_defaults(
+        func=cmd_audit_verify)
+    users = sub.add_parser("users", help="users").add_subparsers(dest="users_command", required=True)
+    create = users.add_parser("create", help="create a user")
+    create.add_argument("username")
+    create.add_argument("--role", required=True)
+    create.add_argument("--name", help="display name")
+    create.add_argument("--department", help="department code")
+    create.add_argument("--password", help="(else CHOUCHA_NEW_PASSWORD or a prompt)")
+    create.set_defaults(func=cmd_users_create)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the console script."""
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

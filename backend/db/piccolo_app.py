@@ -1,0 +1,20 @@
+"""The Piccolo app that owns every table and the migrations."""
+
+import os
+
+from piccolo.conf.apps import AppConfig
+
+from backend.audit.tables import AuditEntry
+from backend.auth.tables import Session, User
+from backend.registry.tables import (
+    Department, Entity, Expert, InspectionItem, Inspector, Recusal, ResultCode,
+)
+
+APP_CONFIG = AppConfig(
+    app_name="choucha",
+    migrations_folder_path=os.path.join(os.path.dirname(__file__), "migrations"),
+    table_classes=[Department, User, Session, Entity, Inspector, Recusal, Expert,
+                   InspectionItem, ResultCode, AuditEntry],
+    migration_dependencies=[],
+    commands=[],
+)
