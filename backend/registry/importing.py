@@ -1,4 +1,4 @@
-"""Validation of register imports (entities, inspectors): header matching, value rules, duplicate keys, report.
+"""Validation of register imports: header matching, value rules, duplicate keys, a bilingual report.
 
 Two passes over the stored upload, in bounded memory (only the hashes of seen keys grow with the file)::
 
@@ -67,7 +67,13 @@ def _code(raw: str) -> str:
 
 
 def _enum(cls: type[Labelled]) -> Callable[[str], str]:
+    # A lookup table of the usual spellings spares Labelled.parse's scan on every row.
+    spellings = {name: m.value for m in cls for name in (m.value, m.zh, m.value.lower(), m.en.lower())}
+
     def parse(raw: str) -> str:
+        found = spellings.get(raw) or spellings.get(raw.lower())
+        if found is not None:
+            return found
         try:
             return cls.parse(raw).value
         except ValueError:
@@ -117,7 +123,8 @@ def _split(raw: str) -> list[str]:
     items = list(dict.fromkeys(part for part in _SEPARATORS.split(raw) if part))
     for item in items:
         if len(item) > 100:
-            raise Invalid("value.too_long", f"“{item[:20]}…”超过100个字符", f"'{item[:20]}…' exceeds 100 characters")
+            raise Invalid("value.too_long", f"“{item[:20]}…”超过100个字符",
+                          f"'{item[:20]}…' exceeds 100 characters")
     return items
 
 
@@ -125,18 +132,29 @@ def _codes(raw: str) -> list[str]:
     return list(dict.fromkeys(item.upper() for item in _split(raw)))
 
 
-_QUALIFICATION_NAMES = {name.lower(): code for code, (zh, en) in QUALIFICATIONS.items() for name in (code, zh, en)}
+_QUALIFICATION_NAMES = {
+    name.lower(): code for code, (zh, en) in QUALIFICATIONS.items() for name in (code, zh, en)
+}
+_PUNCTUATION = re.compile(r"[;,、；，\n]+")
+
+
+def _qualification(name: str) -> str:
+    code = _QUALIFICATION_NAMES.get(name.lower())
+    if code is None:
+        choices = "、".join(f"{zh}/{code}" for code, (zh, _) in QUALIFICATIONS.items())
+        raise Invalid("value.qualification", f"执法资质“{name}”不存在，可选：{choices}",
+                      f"unknown qualification '{name}'; use one of: {', '.join(QUALIFICATIONS)}")
+    return code
 
 
 def _qualifications(raw: str) -> list[str]:
     codes = []
-    for item in _split(raw):
-        code = _QUALIFICATION_NAMES.get(item.lower())
-        if code is None:
-            raise Invalid("value.qualification",
-                          f"执法资质“{item}”不存在，可选：" + "、".join(f"{zh}/{c}" for c, (zh, _) in QUALIFICATIONS.items()),
-                          f"unknown qualification '{item}'; use one of: " + ", ".join(QUALIFICATIONS))
-        codes.append(code)
+    for piece in _PUNCTUATION.split(raw):
+        piece = " ".join(piece.split())
+        if piece.lower() in _QUALIFICATION_NAMES:  # an English label such as "food safety" has spaces
+            codes.append(_QUALIFICATION_NAMES[piece.lower()])
+        else:
+            codes += [_qualification(word) for word in piece.split()]
     return list(dict.fromkeys(codes))
 
 
@@ -236,7 +254,8 @@ def _header_key(text: str) -> str:
     return re.sub(r"[\s_*\-]+", "", text.replace("\ufeff", "").replace("／", "/")).lower()
 
 
-def match_headers(kind: str, headers: list[str], row: int = 1) -> tuple[list[tuple[Column, str]], list[RowError]]:
+def match_headers(kind: str, headers: list[str], row: int = 1
+                  ) -> tuple[list[tuple[Column, str]], list[RowError]]:
     """Each header's column (Chinese, English or 'Chinese/English', any case) and the header problems."""
     lookup = {_header_key(name): col for col in columns(kind) for name in (col.zh, col.key, col.header)}
     mapping: list[tuple[Column, str]] = []
@@ -244,7 +263,10 @@ def match_headers(kind: str, headers: list[str], row: int = 1) -> tuple[list[tup
     seen: dict[str, str] = {}
     for index, header in enumerate(headers, start=1):
         col = lookup.get(_header_key(header))
-        if col is None:
+        if col is None and not header.strip():
+            problems.append(RowError(row, header, "column.unknown", f"第{index}列没有表头",
+                                     f"column {index} has no header"))
+        elif col is None:
             problems.append(RowError(row, header, "column.unknown", f"第{index}列“{header}”不是可识别的列",
                                      f"column {index} '{header}' is not a known column"))
         elif col.key in seen:
@@ -303,7 +325,8 @@ class SeenKeys:
 def _parse_cell(col: Column, header: str, raw: str, row: int, problems: list[RowError]) -> Any:
     if not raw:
         if col.required:
-            problems.append(RowError(row, header, "value.required", f"“{header}”不能为空", f"'{header}' is required"))
+            problems.append(RowError(row, header, "value.required", f"“{header}”不能为空",
+                                     f"'{header}' is required"))
         return list(col.default) if isinstance(col.default, tuple) else col.default
     if len(raw) > col.max_len:
         problems.append(RowError(row, header, "value.too_long", f"“{header}”超过{col.max_len}个字符",
@@ -332,20 +355,21 @@ def _check_record(kind: str, record: dict[str, Any], headers: dict[str, str], ro
     return []
 
 
-def _validate_row(kind: str, mapping: list[tuple[Column, str]], row: int, cells: list[str],
+Plan = list[tuple[Column, int | None, str]]  # column, its index in the file (None: absent), its header
+
+
+def _validate_row(kind: str, plan: Plan, headers: dict[str, str], row: int, cells: list[str],
                   seen: SeenKeys) -> RowOutcome:
-    given = {col.key: (header, cell.strip()) for (col, header), cell in zip(mapping, cells)}
-    headers = {col.key: given.get(col.key, (col.header, ""))[0] for col in columns(kind)}
     problems: list[RowError] = []
     record = {}
-    for col in columns(kind):
-        header, raw = given.get(col.key, (col.header, ""))
+    for col, index, header in plan:
+        raw = cells[index].strip() if index is not None else ""
         record[col.key] = _parse_cell(col, header, raw, row, problems)
     problems += _check_record(kind, record, headers, row)
-    key_name = KEY_COLUMN[kind]
-    if record[key_name] is not None and (first := seen.first_row(record[key_name], row)) is not None:
-        problems.append(RowError(row, headers[key_name], "key.duplicate",
-                                 f"“{record[key_name]}”与第{first}行重复", f"'{record[key_name]}' repeats row {first}"))
+    key = record[KEY_COLUMN[kind]]
+    if key is not None and (first := seen.first_row(key, row)) is not None:
+        problems.append(RowError(row, headers[KEY_COLUMN[kind]], "key.duplicate",
+                                 f"“{key}”与第{first}行重复", f"'{key}' repeats row {first}"))
     failed = any(p.severity == "error" for p in problems)
     return RowOutcome(row, None if failed else record, problems)
 
@@ -356,9 +380,12 @@ def validate_rows(kind: str, table: Table) -> Iterator[RowOutcome]:
     if problems:
         yield RowOutcome(table.header_row, None, problems, fatal=True)
         return
+    found = {col.key: (index, header) for index, (col, header) in enumerate(mapping)}
+    plan = [(col, *found.get(col.key, (None, col.header))) for col in columns(kind)]
+    headers = {col.key: header for col, _, header in plan}
     seen = SeenKeys()
     for row, cells in table:
-        yield _validate_row(kind, mapping, row, cells, seen)
+        yield _validate_row(kind, plan, headers, row, cells, seen)
 
 
 @dataclass(slots=True)
@@ -399,17 +426,20 @@ class ImportReport:
     def add_file_error(self, exc: TableError) -> None:
         """Record a fatal file problem."""
         row = exc.row or 0
-        self.add(RowOutcome(row, None, [RowError(row, "", exc.code, exc.message_zh, exc.message_en)], fatal=True))
+        problem = RowError(row, "", exc.code, exc.message_zh, exc.message_en)
+        self.add(RowOutcome(row, None, [problem], fatal=True))
 
     def to_json(self) -> dict[str, Any]:
         """The report as JSON-ready data: rows, valid, errors, warnings (and exact counts)."""
         return {"rows": self.rows, "valid": self.valid,
-                "errors": [e.to_json() for e in self.errors], "warnings": [w.to_json() for w in self.warnings],
+                "errors": [e.to_json() for e in self.errors],
+                "warnings": [w.to_json() for w in self.warnings],
                 "error_count": self.error_count, "warning_count": self.warning_count, "fatal": self.fatal}
 
     def to_text(self) -> str:
         """The report for people, Chinese first."""
-        lines = [f"导入检查：共{self.rows}行，有效{self.valid}行，错误{self.error_count}个，警告{self.warning_count}个",
+        lines = [f"导入检查：共{self.rows}行，有效{self.valid}行，"
+                 f"错误{self.error_count}个，警告{self.warning_count}个",
                  f"Import check: {self.rows} rows, {self.valid} valid, "
                  f"{self.error_count} errors, {self.warning_count} warnings"]
         for title, items, count in (("错误 / errors", self.errors, self.error_count),
@@ -435,7 +465,8 @@ def check_file(kind: str, path: Path, *, limit: int = 1000) -> ImportReport:
     return report
 
 
-def iter_records(kind: str, path: Path, report: ImportReport | None = None) -> Iterator[tuple[int, dict[str, Any]]]:
+def iter_records(kind: str, path: Path, report: ImportReport | None = None
+                 ) -> Iterator[tuple[int, dict[str, Any]]]:
     """Pass 2: the valid records as (row, record), in file order; raises TableError on a file problem."""
     with open_table(path) as table:
         for outcome in validate_rows(kind, table):

@@ -148,15 +148,14 @@ async def import_file(*, actor: Actor, kind: str, path: Path, dry_run: bool = Fa
                         _reject(report, problems)
                     else:
                         good.append(record)
-                if report.error_count and not skip_invalid:
-                    raise _Rollback
-                if dry_run or not good:
+                # after the first error keep checking (to report every row) but stop writing
+                if dry_run or not good or (report.error_count and not skip_invalid):
                     continue
                 for record in good:
                     stream_digest.update(canonical_json(record).encode())
                 for i, n in enumerate(await _upsert(kind, good, present, datetime.now(timezone.utc))):
                     counts[i] += n
-            if dry_run:
+            if dry_run or (report.error_count and not skip_invalid):
                 raise _Rollback
             detail = {"file": filename or path.name, "sha256": file_sha256(path), "rows": report.rows,
                       "created": counts[0], "updated": counts[1], "unchanged": counts[2],

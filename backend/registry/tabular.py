@@ -10,6 +10,8 @@ Reading::
 CSV encoding: a UTF-8 BOM means ``utf-8-sig``; otherwise the first block holding non-ASCII bytes is
 tried as strict UTF-8, then GB18030 (what Chinese Excel writes). Bytes are decoded incrementally; a
 physical line longer than ``MAX_LINE`` characters is refused, so no input makes memory grow with file size.
+XLSX is read with openpyxl's read-only mode: rows stream, but the workbook's table of distinct strings is
+loaded whole (openpyxl's limit, not ours).
 A cell written by ``write_table`` with a protective leading quote is read back without it.
 """
 

@@ -1,0 +1,65 @@
+"""The audit chain: appended in the use case's transaction, verifiable, tampering found."""
+
+from __future__ import annotations
+
+import pytest
+from piccolo.engine import engine_finder
+
+from backend.audit import service as audit
+from backend.audit.service import SYSTEM
+from backend.audit.tables import AuditEntry
+from backend.cli import main
+from backend.db.tx import transaction
+from tests.integration.conftest import run
+
+
+async def _append(n: int) -> None:
+    for i in range(n):
+        async with transaction():
+            await audit.record(actor=SYSTEM, action="test.step", target_type="thing", target_id=i,
+                               before={"n": i}, after={"n": i + 1, "名": "值"})
+
+
+def test_a_fresh_chain_verifies(capsys):
+    run(_append(5))
+    assert run(audit.verify()) == (5, None)
+    assert main(["audit", "verify"]) == 0
+    assert "5" in capsys.readouterr().out
+
+
+def test_record_outside_a_transaction_is_refused():
+    with pytest.raises(RuntimeError):
+        run(audit.record(actor=SYSTEM, action="x", target_type="y", target_id=1))
+
+
+def test_entries_of_a_rolled_back_use_case_vanish():
+    async def failing():
+        async with transaction():
+            await audit.record(actor=SYSTEM, action="test.fail", target_type="thing", target_id=1)
+            raise ValueError("use case failed")
+
+    with pytest.raises(ValueError):
+        run(failing())
+    assert run(AuditEntry.count().run()) == 0
+
+
+@pytest.mark.parametrize("statement,seq,reason", [
+    ("UPDATE audit_entry SET actor_name = 'mallory' WHERE seq = 3", 3, "content"),
+    ("UPDATE audit_entry SET detail = '{\"forged\": true}' WHERE seq = 2", 2, "content"),
+    ("DELETE FROM audit_entry WHERE seq = 3", 4, "gap"),
+    ("UPDATE audit_entry SET prev_hash = '" + "0" * 64 + "' WHERE seq = 4", 4, "previous"),
+])
+def test_tampering_is_found_at_the_first_broken_link(capsys, statement, seq, reason):
+    run(_append(6))
+    run(engine_finder().run_ddl(statement))
+    checked, broken = run(audit.verify())
+    assert broken is not None and broken.seq == seq and reason in broken.reason
+    assert checked == seq - 1 if reason != "gap" else checked == 2
+    assert main(["audit", "verify"]) == 1
+    assert f"{seq}" in capsys.readouterr().out
+
+
+def test_verify_walks_past_one_batch():
+    run(_append(12))
+    checked, broken = run(audit.verify(batch=5))
+    assert (checked, broken) == (12, None)
