@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from litestar import Controller, Request, Response, delete, get, post
+from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.datastructures import Cookie
 from litestar.params import Parameter
 
 from backend.auth import service
 from backend.auth.guards import SESSION_COOKIE, requires, user_of
 from backend.auth.ratelimit import LoginLimiter
-from backend.auth.schemas import LoginIn, UserCreate
+from backend.auth.schemas import LoginIn, UserCreate, UserUpdate
 from backend.auth.tables import User
 from backend.config import get_settings
 from backend.errors import TooMany, Unauthenticated
@@ -102,3 +102,9 @@ class UserController(Controller):
         return await service.create_user(actor=user_of(request).actor, username=data.username,
                                          display_name=data.display_name, password=data.password,
                                          role=data.role, department_code=data.department_code)
+
+    @patch("/{user_id:int}", guards=[requires("users.write")])
+    async def update_user(self, request: Request, user_id: int, data: UserUpdate) -> dict:
+        """Rename, change role, (de)activate, or reset the password (ends the user's sessions)."""
+        return await service.update_user(actor=user_of(request).actor, user_id=user_id, display_name=data.display_name,
+                                         role=data.role, active=data.active, password=data.password)

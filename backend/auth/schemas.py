@@ -30,3 +30,10 @@ class UserRead(msgspec.Struct):
     role: str
     department: int | None
     active: bool
+
+
+class UserUpdate(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
+    display_name: Annotated[str, msgspec.Meta(min_length=1, max_length=100)] | None = None
+    role: str | None = None
+    active: bool | None = None
+    password: Annotated[str, msgspec.Meta(max_length=200)] | None = None

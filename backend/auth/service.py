@@ -144,3 +144,45 @@ async def create_user(*, actor: Actor, username: str, display_name: str, passwor
                   "department": department_id, "active": True}
         await audit.record(actor=actor, action="user.create", target_type="user", target_id=user.id, after=public)
     return public
+
+
+async def update_user(*, actor: Actor, user_id: int, display_name: str | None = None, role: str | None = None,
+                      active: bool | None = None, password: str | None = None) -> dict:
+    """Rename, change the role, (de)activate or reset the password; deactivation ends every session."""
+    async with transaction():
+        user = await User.objects().where(User.id == user_id).first().run()
+        if user is None:
+            raise NotFound("用户不存在", "no such user", code="user.not_found")
+        if actor.role == Role.DEPT_ADMIN.value and (
+                user.department != actor.department_id or user.role == Role.PLATFORM_ADMIN.value
+                or role == Role.PLATFORM_ADMIN.value):
+            raise Forbidden("部门管理员只能管理本部门的非平台管理员用户",
+                            "a department admin manages users of their own department only", code="user.scope")
+        if actor.id == user_id and (active is False or role not in (None, user.role)):
+            raise Conflict("不能停用自己或更改自己的角色", "you cannot deactivate yourself or change your own role",
+                           code="user.self")
+        changes: dict = {}
+        if display_name is not None:
+            changes[User.display_name] = display_name
+        if role is not None:
+            try:
+                changes[User.role] = Role.parse(role).value
+            except ValueError:
+                raise InvalidInput(f"角色无效，可选：{Role.choices_text()}", "unknown role", code="user.role") from None
+        if active is not None:
+            changes[User.active] = active
+        if password is not None:
+            if check_strength(password):
+                raise InvalidInput("密码至少10个字符", "a password needs at least 10 characters",
+                                   code="user.weak_password")
+            changes[User.password_hash] = hash_password(password)
+        before = {"display_name": user.display_name, "role": user.role, "active": user.active}
+        if changes:
+            await User.update(changes).where(User.id == user_id).run()
+        if active is False or password is not None:
+            await Session.update({Session.revoked_at: _now()}).where(
+                (Session.user == user_id) & Session.revoked_at.is_null()).run()
+        after = {**before, **{col._meta.name: v for col, v in changes.items() if col is not User.password_hash}}
+        await audit.record(actor=actor, action="user.update", target_type="user", target_id=user_id,
+                           before=before, after=after, detail={"password_reset": password is not None})
+    return {"id": user_id, "username": user.username, "department": user.department, **after}

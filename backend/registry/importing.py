@@ -17,145 +17,23 @@ validated. A file problem (``TableError``) is fatal too: ``check_file`` reports 
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from array import array
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
+from backend.registry.cell_values import (
+    LIST_MAX, Invalid, Warned, as_bool, as_code, as_codes, as_count, as_date, as_list, as_qualifications,
+    as_text, as_uscc, enum_parser,
+)
 from backend.registry.codes import CodeError, normalise_industry, normalise_region
 from backend.registry.tabular import Table, TableError, open_table
-from backend.registry.uscc import validate_uscc
-from backend.registry.vocab import (
-    QUALIFICATIONS, EntityKind, EntityScale, EntityStatus, InspectorStatus, Labelled, RiskClass,
-)
+from backend.registry.vocab import EntityKind, EntityScale, EntityStatus, InspectorStatus, RiskClass
 
 KINDS = ("entities", "inspectors")
 KEY_COLUMN = {"entities": "uscc", "inspectors": "credential_no"}
-LIST_MAX = 1000
-_SEPARATORS = re.compile(r"[;,、；，\s]+")
-_DATE = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?: 00:00(?::00)?)?|(\d{4})(\d{2})(\d{2})")
-_BOOLS = {"是": True, "否": False, "true": True, "false": False, "1": True, "0": False,
-          "yes": True, "no": False, "y": True, "n": False}
-
-
-class Invalid(ValueError):
-    """A cell value that breaks a rule: stable code and bilingual message."""
-
-    def __init__(self, code: str, message_zh: str, message_en: str) -> None:
-        super().__init__(message_en)
-        self.code, self.message_zh, self.message_en = code, message_zh, message_en
-
-
-class Warned(NamedTuple):
-    """An accepted value that deserves a warning."""
-
-    value: Any
-    code: str
-    message_zh: str
-    message_en: str
-
-
-def _text(raw: str) -> str:
-    return raw
-
-
-def _code(raw: str) -> str:
-    return "".join(raw.split()).upper()
-
-
-def _enum(cls: type[Labelled]) -> Callable[[str], str]:
-    # A lookup table of the usual spellings spares Labelled.parse's scan on every row.
-    spellings = {name: m.value for m in cls for name in (m.value, m.zh, m.value.lower(), m.en.lower())}
-
-    def parse(raw: str) -> str:
-        found = spellings.get(raw) or spellings.get(raw.lower())
-        if found is not None:
-            return found
-        try:
-            return cls.parse(raw).value
-        except ValueError:
-            accepted = ", ".join(f"{m.value} ({m.en})" for m in cls)
-            raise Invalid("value.enum", f"“{raw}”不是有效值，可选：{cls.choices_text()}",
-                          f"'{raw}' is not accepted; use one of: {accepted}") from None
-    return parse
-
-
-def _uscc(raw: str) -> Any:
-    result = validate_uscc(raw)
-    if result.problem is not None:
-        p = result.problem
-        raise Invalid(p.code, p.message_zh, p.message_en)
-    if result.legacy:
-        return Warned(result.value, "uscc.legacy", "15位旧版注册号，已接受，请尽快更新为统一社会信用代码",
-                      "15-digit legacy registration number accepted; replace it with the USCC")
-    return result.value
-
-
-def _date(raw: str) -> dt.date:
-    match = _DATE.fullmatch(raw)
-    try:
-        if match is None:
-            raise ValueError(raw)
-        y, m, d = (int(g) for g in (match.groups()[:3] if match.group(1) else match.groups()[3:]))
-        return dt.date(y, m, d)
-    except ValueError:
-        raise Invalid("value.date", f"“{raw}”不是有效日期，请写作2024-01-31",
-                      f"'{raw}' is not a valid date; write it as 2024-01-31") from None
-
-
-def _bool(raw: str) -> bool:
-    try:
-        return _BOOLS[raw.lower()]
-    except KeyError:
-        raise Invalid("value.bool", f"“{raw}”应为“是”或“否”", f"'{raw}' must be yes or no (是/否)") from None
-
-
-def _count(raw: str) -> int:
-    if re.fullmatch(r"[0-9]+(?:\.0+)?", raw) is None:
-        raise Invalid("value.int", f"“{raw}”应为不小于0的整数", f"'{raw}' must be a whole number ≥ 0")
-    return int(raw.split(".")[0])
-
-
-def _split(raw: str) -> list[str]:
-    items = list(dict.fromkeys(part for part in _SEPARATORS.split(raw) if part))
-    for item in items:
-        if len(item) > 100:
-            raise Invalid("value.too_long", f"“{item[:20]}…”超过100个字符",
-                          f"'{item[:20]}…' exceeds 100 characters")
-    return items
-
-
-def _codes(raw: str) -> list[str]:
-    return list(dict.fromkeys(item.upper() for item in _split(raw)))
-
-
-_QUALIFICATION_NAMES = {
-    name.lower(): code for code, (zh, en) in QUALIFICATIONS.items() for name in (code, zh, en)
-}
-_PUNCTUATION = re.compile(r"[;,、；，\n]+")
-
-
-def _qualification(name: str) -> str:
-    code = _QUALIFICATION_NAMES.get(name.lower())
-    if code is None:
-        choices = "、".join(f"{zh}/{code}" for code, (zh, _) in QUALIFICATIONS.items())
-        raise Invalid("value.qualification", f"执法资质“{name}”不存在，可选：{choices}",
-                      f"unknown qualification '{name}'; use one of: {', '.join(QUALIFICATIONS)}")
-    return code
-
-
-def _qualifications(raw: str) -> list[str]:
-    codes = []
-    for piece in _PUNCTUATION.split(raw):
-        piece = " ".join(piece.split())
-        if piece.lower() in _QUALIFICATION_NAMES:  # an English label such as "food safety" has spaces
-            codes.append(_QUALIFICATION_NAMES[piece.lower()])
-        else:
-            codes += [_qualification(word) for word in piece.split()]
-    return list(dict.fromkeys(codes))
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,7 +43,7 @@ class Column:
     key: str
     zh: str
     required: bool
-    parse: Callable[[str], Any] = _text
+    parse: Callable[[str], Any] = as_text
     default: Any = None
     max_len: int = 100
 
@@ -180,31 +58,31 @@ class Column:
 
 _COLUMNS: dict[str, tuple[Column, ...]] = {
     "entities": (
-        Column("uscc", "统一社会信用代码", True, _uscc),
+        Column("uscc", "统一社会信用代码", True, as_uscc),
         Column("name", "名称", True, max_len=200),
-        Column("kind", "类型", True, _enum(EntityKind)),
+        Column("kind", "类型", True, enum_parser(EntityKind)),
         Column("industry", "行业代码", True, normalise_industry),
         Column("region", "区划代码", True, normalise_region),
         Column("address", "地址", True, max_len=300),
-        Column("risk_class", "风险等级", True, _enum(RiskClass)),
-        Column("scale", "规模", False, _enum(EntityScale)),
-        Column("status", "状态", False, _enum(EntityStatus), default="normal"),
+        Column("risk_class", "风险等级", True, enum_parser(RiskClass)),
+        Column("scale", "规模", False, enum_parser(EntityScale)),
+        Column("status", "状态", False, enum_parser(EntityStatus), default="normal"),
         Column("legal_person", "负责人", False),
         Column("contact_phone", "联系电话", False),
-        Column("special_sector", "特殊行业", False, _bool, default=False),
-        Column("complaints_count", "投诉次数", False, _count, default=0),
-        Column("departments", "责任部门", False, _codes, default=(), max_len=LIST_MAX),
+        Column("special_sector", "特殊行业", False, as_bool, default=False),
+        Column("complaints_count", "投诉次数", False, as_count, default=0),
+        Column("departments", "责任部门", False, as_codes, default=(), max_len=LIST_MAX),
     ),
     "inspectors": (
         Column("name", "姓名", True, max_len=200),
-        Column("department", "部门", True, _code),
-        Column("credential_no", "执法证号", True, _code),
-        Column("valid_from", "证件有效期起", True, _date),
-        Column("valid_to", "证件有效期止", True, _date),
-        Column("qualifications", "执法资质", True, _qualifications, default=(), max_len=LIST_MAX),
-        Column("expertise", "业务专长", False, _split, default=(), max_len=LIST_MAX),
+        Column("department", "部门", True, as_code),
+        Column("credential_no", "执法证号", True, as_code),
+        Column("valid_from", "证件有效期起", True, as_date),
+        Column("valid_to", "证件有效期止", True, as_date),
+        Column("qualifications", "执法资质", True, as_qualifications, default=(), max_len=LIST_MAX),
+        Column("expertise", "业务专长", False, as_list, default=(), max_len=LIST_MAX),
         Column("region", "区划代码", False, normalise_region),
-        Column("status", "状态", False, _enum(InspectorStatus), default="active"),
+        Column("status", "状态", False, enum_parser(InspectorStatus), default="active"),
         Column("phone", "联系电话", False),
         Column("username", "用户名", False),
     ),

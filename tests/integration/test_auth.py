@@ -89,3 +89,21 @@ def test_weak_password_and_taken_name_are_refused(client, people):
     taken = client.post("/api/v1/users", headers=headers, json={
         "username": "inspector", "display_name": "x", "password": PASSWORD, "role": "inspector"})
     assert taken.status_code == 409 and taken.json()["code"] == "user.exists"
+
+
+def test_deactivating_a_user_ends_their_sessions(client, people):
+    victim = login(client, "inspector")
+    admin = login(client, "platform_admin")
+    user_id = client.get("/api/v1/auth/me", headers=victim).json()["id"]
+    response = client.patch(f"/api/v1/users/{user_id}", headers=admin, json={"active": False})
+    assert response.status_code == 200 and response.json()["active"] is False
+    assert client.get("/api/v1/auth/me", headers=victim).status_code == 401
+    again = client.post("/api/v1/auth/login", json={"username": "inspector", "password": PASSWORD})
+    assert again.status_code == 401
+
+
+def test_admins_cannot_lock_themselves_out(client, people):
+    admin = login(client, "platform_admin")
+    me = client.get("/api/v1/auth/me", headers=admin).json()["id"]
+    response = client.patch(f"/api/v1/users/{me}", headers=admin, json={"active": False})
+    assert response.status_code == 409 and response.json()["code"] == "user.self"
