@@ -145,3 +145,24 @@ def test_cli_import_json_report_and_exit_status(tmp_path, capsys, people):
     out = tmp_path / "out.xlsx"
     assert main(["export", "entities", str(out)]) == 0
     assert openpyxl.load_workbook(out).active.max_row == 5
+
+
+def test_an_upload_over_the_limit_is_413_and_writes_nothing(people, monkeypatch):
+    from litestar.testing import TestClient
+
+    from backend.app import create_app
+    from backend.config import get_settings
+
+    monkeypatch.setenv("CHOUCHA_MAX_UPLOAD_BYTES", "4096")
+    get_settings.cache_clear()
+    try:
+        with TestClient(app=create_app(run_migrations=False)) as small:
+            headers = {**login(small, "dept_admin"), "content-type": "text/csv"}
+            response = small.post("/api/v1/registers/entities/import", params={"filename": "big.csv"},
+                                  headers=headers, content=csv_text(200).encode())
+            assert response.status_code == 413
+            assert response.headers["content-type"].startswith("application/problem+json")
+    finally:
+        monkeypatch.delenv("CHOUCHA_MAX_UPLOAD_BYTES")
+        get_settings.cache_clear()
+    assert run(Entity.count().run()) == 0
