@@ -11,6 +11,8 @@ from backend.auth.controller import AuthController, UserController
 from backend.config import get_settings
 from backend.db.migrate import migrate
 from backend.errors import EXCEPTION_HANDLERS, problem
+from backend.fieldwork.controller import TaskController
+from backend.planning.controller import DrawController, PlanController
 from backend.registry.controller import CatalogController, EntityController, InspectorController
 from backend.registry.import_controller import ImportExportController
 
@@ -35,7 +37,8 @@ def create_app(*, run_migrations: bool = True) -> Litestar:
     """Build the app; with `run_migrations` the database is brought up to date on start."""
     return Litestar(
         route_handlers=[health, ready, AuthController, UserController, EntityController, InspectorController,
-                        CatalogController, ImportExportController, AuditController],
+                        CatalogController, ImportExportController, AuditController, PlanController,
+                        DrawController, TaskController],
         exception_handlers=EXCEPTION_HANDLERS,
         on_startup=[migrate] if run_migrations else [],
         openapi_config=OpenAPIConfig(title="Choucha 抽查 API", version="1", path="/schema"),

@@ -1,4 +1,4 @@
-"""The `choucha` command: migrate, serve, demo, import, export, audit verify, users create."""
+"""The `choucha` command: migrate, serve, demo, import, export, audit, users, sortition, draw verify."""
 
 from __future__ import annotations
 
@@ -116,6 +116,46 @@ def cmd_users_create(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_sortition(args: argparse.Namespace) -> int:
+    from backend.planning.errors import PlanningError
+    from backend.planning.sortition import key_string, selection_steps, version_for
+
+    if args.pool:
+        lines = [line.strip() for line in Path(args.pool).read_text(encoding="utf-8-sig").splitlines()]
+        pool = [line for line in lines if line]
+    else:
+        pool = [str(n) for n in range(1, args.size + 1)]
+    try:
+        key = key_string(args.source)
+        version = args.algorithm or version_for(args.count)
+        if args.verbose:
+            print(f"key: {key}\nalgorithm: {version}", file=sys.stderr)
+        for step in selection_steps(len(pool), args.count, key, version=version):
+            if args.verbose:
+                print(f"{step.counter} {step.digest} mod {step.remaining} -> {step.position}", file=sys.stderr)
+            print(pool[step.position])
+    except PlanningError as exc:
+        print(f"{exc.message_zh} / {exc.message_en}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def cmd_draw_verify(args: argparse.Namespace) -> int:
+    from backend.planning.record import verify_record
+
+    try:
+        record = json.loads(Path(args.record).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        print(f"无法读取抽取记录 / cannot read the draw record: {exc}", file=sys.stderr)
+        return 2
+    difference = verify_record(record)
+    if difference is None:
+        print("MATCH")
+        return 0
+    print(f"MISMATCH {difference}")
+    return 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every subcommand."""
     parser = argparse.ArgumentParser(prog="choucha", description="双随机、一公开 inspections / 抽查")
@@ -142,6 +182,19 @@ def build_parser() -> argparse.ArgumentParser:
     audit = sub.add_parser("audit", help="the audit chain").add_subparsers(dest="audit_command", required=True)
     audit.add_parser("verify", help="walk the chain; exit 1 at the first broken link").set_defaults(
         func=cmd_audit_verify)
+    sortition = sub.add_parser("sortition", help="RFC 3797 selection from public sources")
+    sortition.add_argument("--source", action="append", required=True, help="one public source (repeat)")
+    sortition.add_argument("--count", type=int, required=True)
+    pool = sortition.add_mutually_exclusive_group(required=True)
+    pool.add_argument("--size", type=int, help="the pool 1..N")
+    pool.add_argument("--pool", help="a file: its non-empty lines, in file order")
+    sortition.add_argument("--algorithm", help="rfc3797 or choucha-rfc3797-ext-1 (default: by count)")
+    sortition.add_argument("--verbose", action="store_true", help="key string and digests on stderr")
+    sortition.set_defaults(func=cmd_sortition)
+    draw = sub.add_parser("draw", help="draws").add_subparsers(dest="draw_command", required=True)
+    verify = draw.add_parser("verify", help="re-run a draw from its record; MATCH or the first difference")
+    verify.add_argument("record")
+    verify.set_defaults(func=cmd_draw_verify)
     users = sub.add_parser("users", help="users").add_subparsers(dest="users_command", required=True)
     create = users.add_parser("create", help="create a user")
     create.add_argument("username")

@@ -10,6 +10,8 @@ from litestar.exceptions import NotFoundException as LitestarNotFound
 from litestar.exceptions import ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
+from backend.planning.errors import PlanningError
+
 PROBLEM_JSON = "application/problem+json"
 
 
@@ -106,8 +108,14 @@ def internal_error_handler(_: Request, exc: Exception) -> Response:
     return problem(HTTP_500_INTERNAL_SERVER_ERROR, "internal", "服务器内部错误", "internal server error")
 
 
+def planning_error_handler(_: Request, exc: PlanningError) -> Response:
+    """The pure draw code's refusals: 422 with their own codes."""
+    return problem(exc.status, exc.code, exc.message_zh, exc.message_en, **exc.extra)
+
+
 EXCEPTION_HANDLERS = {
     DomainError: domain_error_handler,
+    PlanningError: planning_error_handler,
     HTTPException: http_error_handler,
     Exception: internal_error_handler,
 }

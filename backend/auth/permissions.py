@@ -21,6 +21,11 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "users.read": ADMINS,
     "users.write": ADMINS,
     "audit.read": frozenset({Role.PLATFORM_ADMIN, Role.OBSERVER}),
+    "plans.read": ALL_ROLES,
+    "plans.write": ADMINS,
+    "draws.write": ADMINS,
+    "draws.full_record": frozenset({Role.PLATFORM_ADMIN, Role.DEPT_ADMIN, Role.OBSERVER}),
+    "tasks.read": ALL_ROLES,
 }
 """Permission -> roles that hold it. Observers read registers but never personal data or risk classes."""
 

@@ -9,6 +9,7 @@ from litestar.params import Parameter
 from backend.auth.guards import requires, user_of
 from backend.auth.permissions import allowed
 from backend.errors import Forbidden
+from backend.db.filters import json_contains
 from backend.paging import Page, PageParam, PageSizeParam
 from backend.registry import catalog, entities, inspectors
 from backend.registry.schemas import (
@@ -76,7 +77,7 @@ class InspectorController(Controller):
         if status:
             conditions.append(Inspector.status == status)
         if qualification:
-            conditions.append(Inspector.qualifications.like(f'%"{qualification}"%'))
+            conditions.append(json_contains("inspector.qualifications", qualification))
         for condition in conditions:
             query, count = query.where(condition), count.where(condition)
         rows = await query.order_by(Inspector.id).limit(page_size).offset((page - 1) * page_size).run()

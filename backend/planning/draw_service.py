@@ -1,0 +1,216 @@
+"""Draws: announce (freeze the pools, name the future sources), execute once, publish the record, make tasks."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from datetime import date, datetime, timezone
+
+from backend.audit import service as audit
+from backend.audit.chain import canonical_json
+from backend.audit.service import Actor
+from backend.db.tx import transaction
+from backend.errors import Conflict, InvalidInput, NotFound
+from backend.fieldwork import tasks as task_service
+from backend.planning import queries
+from backend.planning.eligibility import Exclusion, ExemptRules, build_pools
+from backend.planning.plan_service import get_plan
+from backend.planning.record import DrawSpec, StratumSpec, execute_draw, public_view
+from backend.planning.roster import eligible_inspectors, required_tokens, unavailable_by_object
+from backend.planning.sortition import version_for
+from backend.planning.strata import canonical_pool, pool_hash, stratum_quota
+from backend.planning.tables import Draw
+from backend.planning.teams import TeamRules
+
+DRAWABLE = ("published", "adjusted")
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+async def _plans(plan_ids: list[int]) -> list[dict]:
+    plans = [await get_plan(plan_id=plan_id) for plan_id in dict.fromkeys(plan_ids)]
+    for plan in plans:
+        if plan["status"] not in DRAWABLE:
+            raise Conflict(f"计划{plan['id']}状态为“{plan['status']}”，未发布的计划不能抽取",
+                           f"plan {plan['id']} is {plan['status']}: only a published plan can be drawn",
+                           code="draw.plan_unpublished")
+    if len({p["year"] for p in plans}) > 1:
+        raise InvalidInput("联合抽查的计划须属于同一年度", "plans of a joint draw must be of one year",
+                           code="draw.joint_year")
+    return plans
+
+
+async def _strata(plan: dict, counts: Counter, rules: ExemptRules) -> tuple[list[dict], dict[str, list[str]], list[dict]]:
+    """Pools per risk class of one plan (frozen, canonical), their summaries and the exclusion log."""
+    facts = await queries.entities_in_scope(plan, plan["department"])
+    pools = build_pools(facts, year_counts=counts, exempt_rules=rules)
+    summaries, frozen = [], {}
+    for risk_class in ("A", "B", "C", "D"):
+        label = f"P{plan['id']}-{risk_class}"
+        pool = canonical_pool(pools.strata.get(risk_class, []))
+        ratio = plan["effective_ratios"].get(risk_class)
+        count = plan["counts"].get(risk_class)
+        quota = stratum_quota(len(pool), ratio=None if count is not None else ratio,
+                              count=min(count, len(pool)) if count is not None else None)
+        frozen[label] = pool
+        summaries.append({"label": label, "plan": plan["id"], "pool_size": len(pool), "pool_sha256": pool_hash(pool),
+                          "ratio": None if count is not None else ratio, "count": count, "quota": quota,
+                          "public": False})
+    log = [{"id": e.id, "reason": e.reason, "plan": plan["id"]} for e in pools.excluded]
+    log += [{"id": e.id, "reason": e.reason, "plan": plan["id"]} for e in pools.exempted]
+    return summaries, frozen, log
+
+
+async def announce(*, actor: Actor, plan_ids: list[int], sources_description: str, draw_date: date | None,
+                   supersedes: int | None = None, redraw_reason: str | None = None) -> dict:
+    """Freeze the pools and publish their hashes and sizes with the named future sources of the key."""
+    plans = await _plans(plan_ids)
+    if supersedes is not None and not redraw_reason:
+        raise InvalidInput("重新抽取须说明理由", "a redraw needs a reason", code="draw.redraw_reason")
+    strata, pools, exclusions = [], {}, []
+    counts = await queries.year_counts(plans[0]["year"])
+    # one cap for the whole draw (the strictest of its plans), so an entity is pooled or excluded alike
+    rules = ExemptRules(frequency_cap=min(p["frequency_cap"] for p in plans))
+    for plan in plans:
+        summaries, frozen, log = await _strata(plan, counts, rules)
+        strata += summaries
+        pools.update(frozen)
+        exclusions += log
+    announcement = {
+        "plans": [p["id"] for p in plans], "year": plans[0]["year"], "draw_date": str(draw_date or date.today()),
+        "sources_description": sources_description, "strata": strata,
+        "algorithm": version_for(max((s["quota"] for s in strata), default=0)),
+        "exclusion_counts": _count_reasons(exclusions), "supersedes": supersedes, "redraw_reason": redraw_reason,
+    }
+    async with transaction():
+        if supersedes is not None:
+            old = await Draw.select(Draw.id, Draw.status).where(Draw.id == supersedes).first().run()
+            if old is None or old["status"] == "superseded":
+                raise Conflict("被替代的抽取不存在或已被替代", "the superseded draw does not exist or was replaced",
+                               code="draw.supersedes")
+        draw = Draw(plans=announcement["plans"], status="announced", algorithm=announcement["algorithm"],
+                    sources_description=sources_description, announcement=announcement, pools=pools,
+                    exclusions=exclusions, announced_at=_now(), announced_by=actor.id, supersedes=supersedes,
+                    redraw_reason=redraw_reason)
+        await draw.save().run()
+        await audit.record(actor=actor, action="draw.announce", target_type="draw", target_id=draw.id,
+                           after=announcement)
+    return await get_draw(draw_id=draw.id)
+
+
+def _count_reasons(log: list[dict]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for entry in log:
+        counts[entry["reason"]] = counts.get(entry["reason"], 0) + 1
+    return counts
+
+
+async def get_draw(*, draw_id: int) -> dict:
+    """A draw's announcement, status and (once executed) its public record."""
+    row = await Draw.select(Draw.id, Draw.status, Draw.plans, Draw.algorithm, Draw.sources_description,
+                            Draw.announcement, Draw.announced_at, Draw.sources, Draw.observers, Draw.record,
+                            Draw.record_sha256, Draw.executed_at, Draw.supersedes, Draw.redraw_reason).where(
+        Draw.id == draw_id).first().output(load_json=True).run()
+    if row is None:
+        raise NotFound("抽取不存在", "no such draw", code="draw.not_found")
+    if row["record"] is not None:
+        row["record"] = public_view(row["record"])
+    return row
+
+
+async def _roster(plans: list[dict], announcement: dict) -> tuple[list, list, dict, bool]:
+    departments = sorted({p["department"] for p in plans} | {c for p in plans for c in p["joint_partners"]})
+    ids = await queries.department_ids(departments)
+    facts = await queries.inspectors_of(list(ids.values()))
+    starts = min(p["starts_on"] for p in plans)
+    ends = max(p["ends_on"] for p in plans)
+    scoped = len(plans) > 1 or any(p["joint_partners"] for p in plans)
+    roster, excluded = eligible_inspectors(facts, on=date.fromisoformat(announcement["draw_date"]),
+                                           loads=await queries.loads(starts, ends), scoped=scoped)
+    return roster, excluded, ids, scoped
+
+
+def _log(draw: dict, prefix: str) -> list[Exclusion]:
+    """The announcement's exclusion (or exemption) log, one line per entity and reason."""
+    pairs = {(e["id"], e["reason"]) for e in draw["exclusions"] if e["reason"].startswith(prefix)}
+    return [Exclusion(i, r) for i, r in sorted(pairs)]
+
+
+async def _spec(draw: dict, sources: list[str], observers: list[str]) -> tuple[DrawSpec, list[dict], dict]:
+    announcement = draw["announcement"]
+    plans = [await get_plan(plan_id=p) for p in announcement["plans"]]
+    roster, excluded_inspectors, _, scoped = await _roster(plans, announcement)
+    items = await queries.items_by_id(sorted({i for p in plans for i in p["items"]}))
+    by_stratum = {}
+    for summary in announcement["strata"]:
+        plan = next(p for p in plans if p["id"] == summary["plan"])
+        by_stratum[summary["label"]] = required_tokens(
+            ((items[i]["department"], items[i]["required_qualifications"]) for i in plan["items"]), scoped=scoped)
+    pools = draw["pools"]
+    selected_universe = sorted({u for pool in pools.values() for u in pool})
+    unavailable = unavailable_by_object(await queries.recusal_pairs(selected_universe))
+    lead = plans[0]
+    rules = TeamRules(team_size=max(p["team_size"] for p in plans), load_cap=min(p["workload_cap"] for p in plans),
+                      experts_per_team=max(p["experts_per_team"] for p in plans))
+    experts = await queries.active_experts() if rules.experts_per_team else []
+    strata = [StratumSpec(s["label"], pools[s["label"]], ratio=s["ratio"], count=s["count"], public=s["public"])
+              for s in announcement["strata"]]
+    spec = DrawSpec(sources=sources, strata=strata, roster=roster, team_rules=rules,
+                    required_by_stratum=by_stratum, unavailable=unavailable, experts=experts,
+                    excluded_inspectors=excluded_inspectors, excluded=_log(draw, "excluded."),
+                    exempted=_log(draw, "exempt."),
+                    parameters={"plans": announcement["plans"], "year": announcement["year"],
+                                "draw_date": announcement["draw_date"], "observers": observers,
+                                "sources_description": announcement["sources_description"],
+                                "lead_department": lead["department"]})
+    return spec, plans, items
+
+
+async def execute(*, actor: Actor, draw_id: int, sources: list[str], observers: list[str]) -> dict:
+    """Execute an announced draw once: key from the sources, selections, teams, tasks; the record is immutable."""
+    async with transaction():
+        claimed = await Draw.update({Draw.status: "executing"}).where(
+            (Draw.id == draw_id) & (Draw.status == "announced")).returning(Draw.id).run()
+        if not claimed:
+            await get_draw(draw_id=draw_id)  # NotFound when it does not exist
+            raise Conflict("该抽取已执行或已被替代", "this draw was already executed or superseded",
+                           code="draw.already_executed")
+        draw = await Draw.select(Draw.id, Draw.announcement, Draw.pools, Draw.supersedes, Draw.exclusions).where(
+            Draw.id == draw_id).first().output(load_json=True).run()
+        spec, plans, items = await _spec(draw, sources, observers)
+        record = execute_draw(spec)
+        digest = hashlib.sha256(canonical_json(record).encode()).hexdigest()
+        created = await task_service.create_from_record(draw_id=draw_id, record=record, plans=plans, items=items)
+        if draw["supersedes"]:
+            await _supersede(actor, draw["supersedes"], draw_id)
+        await Draw.update({Draw.status: "executed", Draw.sources: list(sources), Draw.observers: list(observers),
+                           Draw.record: record, Draw.record_sha256: digest, Draw.executed_at: _now(),
+                           Draw.executed_by: actor.id}).where(Draw.id == draw_id).run()
+        await audit.record(actor=actor, action="draw.execute", target_type="draw", target_id=draw_id,
+                           after={"record_sha256": digest}, detail={"tasks": created, "observers": observers})
+    return await get_draw(draw_id=draw_id)
+
+
+async def _supersede(actor: Actor, old_id: int, new_id: int) -> None:
+    await Draw.update({Draw.status: "superseded"}).where(Draw.id == old_id).run()
+    cancelled = await task_service.cancel_for_draw(draw_id=old_id)
+    await audit.record(actor=actor, action="draw.supersede", target_type="draw", target_id=old_id,
+                       detail={"by": new_id, "tasks_cancelled": cancelled})
+
+
+async def full_record(*, draw_id: int) -> dict:
+    """The complete record with every pool (for observers and `choucha draw verify`)."""
+    row = await Draw.select(Draw.record).where(Draw.id == draw_id).first().output(load_json=True).run()
+    if row is None or row["record"] is None:
+        raise NotFound("抽取不存在或尚未执行", "no such executed draw", code="draw.not_found")
+    return row["record"]
+
+
+async def list_draws(*, plan_id: int | None) -> list[dict]:
+    """Draws newest first, without records."""
+    rows = await Draw.select(Draw.id, Draw.status, Draw.plans, Draw.algorithm, Draw.announced_at, Draw.executed_at,
+                             Draw.supersedes, Draw.record_sha256).order_by(Draw.id, ascending=False).output(
+        load_json=True).run()
+    return [r for r in rows if plan_id is None or plan_id in r["plans"]]

@@ -1,0 +1,246 @@
+"""Team matching (随机匹配分组) with the draw's verifiable stream: qualified, non-recused, capped, load balanced.
+
+Objects are matched one after another, in the order the draw selected them (strata in label order). The
+roster is in canonical order (credential number, then id); `load` is the number of tasks an inspector
+holds in the plan period, counting the teams already matched in this draw. For one object:
+1. Available: load < load_cap and not unavailable for this object (recusal, previous inspector). If no
+   available inspector holds some required token, or fewer than team_size are available, the object is
+   reported unstaffed - `team.uncovered` (no available inspector holds the token at any load),
+   `team.capped` (only inspectors at the cap could) or `team.too_few` - never given an unqualified team.
+2. Picks use the object's key (`team_key`) and a pick counter i = 0, 1, …. For each required token in
+   code-point order that the team does not cover yet, then with the token "*" (everyone) until the team
+   has team_size members: the candidates are the available inspectors holding the token and not yet in
+   the team, in roster order, restricted for load balance to those with
+   load ≤ max(min(lowest_t + load_slack, load_cap - 1), lowest_c), where lowest_t is the lowest load of
+   any roster inspector under the cap holding the token (whatever the object) and lowest_c the lowest
+   load among the candidates. Pick i takes candidate number draw_number(key, i) mod (number of
+   candidates), 0-based: one RFC 3797 step.
+3. Experts (assistants, never counted as officers): experts_per_team further picks continue the counter
+   over the expert pool in code-point order, each picked expert removed from the list as in RFC 3797.
+4. Each member's load grows by one before the next object is matched.
+The team is "forced" when every inspector pick had a single candidate (only the object side was random).
+"""
+
+from __future__ import annotations
+
+import json
+from bisect import bisect_right
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from hashlib import sha256
+
+from backend.planning.errors import PlanningError
+from backend.planning.order_statistic import FenwickSet
+from backend.planning.roster import ANY, Candidate, check_token
+from backend.planning.sortition import RFC3797, check_version, draw_number, pool_hash
+
+
+@dataclass(frozen=True, slots=True)
+class TeamRules:
+    """Team size (≥ 2 officers, 行政处罚法 art 42), workload cap and slack, experts per team."""
+
+    team_size: int = 2
+    load_cap: int = 20
+    load_slack: int = 1
+    experts_per_team: int = 0
+
+    def __post_init__(self) -> None:
+        if self.team_size < 2:
+            raise PlanningError("plan.team_size", "每组至少两名执法人员", "a team needs at least two officers")
+        if self.load_cap < 1 or self.load_slack < 0 or self.experts_per_team < 0:
+            raise PlanningError("plan.team_rules", "工作量上限、余量或专家人数无效",
+                                "invalid load cap, slack or expert count")
+
+
+@dataclass(frozen=True, slots=True)
+class TeamRequest:
+    """One object to staff: the tokens its items require and the inspectors it may not have (id -> reason)."""
+
+    object_id: str
+    required: frozenset[str]
+    unavailable: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Team:
+    """The outcome for one object: members in pick order, or why it could not be staffed."""
+
+    object_id: str
+    derived_key: str
+    members: list[str]
+    experts: list[str]
+    status: str
+    reason: str | None = None
+    missing: list[str] = field(default_factory=list)
+    forced: bool = False
+
+
+def canonical_json(value: object) -> bytes:
+    """JSON with sorted keys, no spaces and ASCII escapes: the bytes every roster hash is taken over."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode("ascii")
+
+
+def roster_hash(roster: Sequence[Candidate], experts: Sequence[str], rules: TeamRules) -> str:
+    """SHA-256 of the canonical JSON {rules, inspectors: [[id, credential, tokens, load]…], experts}."""
+    return sha256(canonical_json({
+        "rules": {"team_size": rules.team_size, "load_cap": rules.load_cap, "load_slack": rules.load_slack,
+                  "experts_per_team": rules.experts_per_team},
+        "inspectors": [[c.id, c.credential_no, sorted(c.tokens), c.load] for c in roster],
+        "experts": list(experts),
+    })).hexdigest()
+
+
+def unavailable_lines(unavailable: Mapping[str, str]) -> list[str]:
+    """The unavailable inspectors as sorted "id<TAB>reason" lines."""
+    return sorted(f"{inspector}\t{reason}" for inspector, reason in unavailable.items())
+
+
+def team_key(public_key: str, request: TeamRequest, roster_sha256: str) -> str:
+    """public key ‖ "team:" ‖ object ‖ "/" ‖ H(required) ‖ "/" ‖ H(unavailable lines) ‖ "/" ‖ roster hash ‖ "/"."""
+    object_id = request.object_id
+    if not object_id.isascii() or not object_id.isprintable() or "/" in object_id:
+        raise PlanningError("draw.object", f"对象标识“{object_id}”须为不含“/”的ASCII", f"bad object id '{object_id}'")
+    return (f"{public_key}team:{object_id}/{pool_hash(request.required)}/"
+            f"{pool_hash(unavailable_lines(request.unavailable))}/{roster_sha256}/")
+
+
+class TeamEngine:
+    """The state of team matching within one draw: loads, and per token its band and Fenwick tree."""
+
+    def __init__(self, roster: Sequence[Candidate], rules: TeamRules, *, experts: Sequence[str] = (),
+                 version: str = RFC3797) -> None:
+        check_version(version)
+        self.roster = sorted(roster, key=lambda c: (c.credential_no, c.id))
+        self.experts = sorted(experts)
+        self.rules, self.version = rules, version
+        self._pos = {c.id: p for p, c in enumerate(self.roster)}
+        if len(self._pos) != len(self.roster) or len(set(self.experts)) != len(self.experts):
+            raise PlanningError("team.roster", "检查人员名单有重复", "the roster lists someone twice")
+        self._load = [c.load for c in self.roster]
+        self._tokens = [frozenset({ANY, *map(check_token, c.tokens)}) for c in self.roster]
+        self._holders: dict[str, list[int]] = {}
+        for p, tokens in enumerate(self._tokens):
+            for token in tokens:
+                self._holders.setdefault(token, []).append(p)
+        self._index = {t: {p: j for j, p in enumerate(h)} for t, h in self._holders.items()}
+        self._levels: dict[str, dict[int, set[int]]] = {t: {} for t in self._holders}
+        for p, load in enumerate(self._load):
+            if load < rules.load_cap:
+                for token in self._tokens[p]:
+                    self._levels[token].setdefault(load, set()).add(p)
+        self._under_cap = {t: sum(map(len, levels.values())) for t, levels in self._levels.items()}
+        self._min = {t: min(levels, default=rules.load_cap) for t, levels in self._levels.items()}
+        self._band = {t: min(low + rules.load_slack, rules.load_cap - 1) for t, low in self._min.items()}
+        self._trees = {t: FenwickSet(len(h), [self._within(p, self._band[t]) for p in h])
+                       for t, h in self._holders.items()}
+
+    def _within(self, p: int, t: int) -> bool:
+        return self._load[p] <= t and self._load[p] < self.rules.load_cap
+
+    def _available(self, token: str, skip: set[int]) -> int:
+        index, cap = self._index.get(token, {}), self.rules.load_cap
+        return self._under_cap.get(token, 0) - sum(1 for q in skip if q in index and self._load[q] < cap)
+
+    def _unstaffed(self, required: list[str], skip: set[int]) -> tuple[str, list[str]] | None:
+        size = self.rules.team_size
+        missing = [r for r in required if not self._available(r, skip)]
+        if any(not any(q not in skip for q in self._holders.get(r, ())) for r in missing):
+            return "team.uncovered", missing
+        if missing:
+            return "team.capped", missing
+        if self._available(ANY, skip) < size:
+            return ("team.too_few" if len(self.roster) - len(skip) < size else "team.capped"), []
+        return None
+
+    def _widened(self, token: str, skip: set[int]) -> list[int]:
+        """Every band holder is unavailable: the holders up to the lowest load any candidate has."""
+        levels = self._levels[token]
+        lowest = min(level for level, people in levels.items() if people - skip)
+        people = [q for level, group in levels.items() if level <= lowest for q in group if q not in skip]
+        return sorted(people, key=self._index[token].__getitem__)
+
+    def _pick(self, token: str, skip: set[int], key: str, i: int) -> tuple[int, int]:
+        index, band, tree = self._index[token], self._band[token], self._trees[token]
+        skipped = sorted(index[q] for q in skip if q in index and self._within(q, band))
+        count = len(tree) - len(skipped)
+        number = draw_number(key, i, self.version)
+        if not count:
+            candidates = self._widened(token, skip)
+            return candidates[number % len(candidates)], len(candidates)
+        rank = j = number % count
+        while True:  # the least j whose element is the rank-th one not skipped
+            x = tree.kth(j)
+            nxt = rank + bisect_right(skipped, x)
+            if nxt == j:
+                return self._holders[token][x], count
+            j = nxt
+
+    def choose(self, request: TeamRequest, key: str) -> Team:
+        """The team this object would get now; the engine's state is not changed."""
+        skip = {self._pos[i] for i in request.unavailable if i in self._pos}
+        required = sorted(map(check_token, request.required))
+        problem = self._unstaffed(required, skip)
+        if problem:
+            return Team(request.object_id, key, [], [], "unstaffed", problem[0], problem[1])
+        members: list[int] = []
+        covered: set[str] = set()
+        forced = True
+        for token in required + [ANY] * self.rules.team_size:
+            done = len(members) >= self.rules.team_size if token == ANY else token in covered
+            if done:
+                continue
+            p, count = self._pick(token, skip, key, len(members))
+            forced = forced and count == 1
+            members.append(p)
+            skip.add(p)
+            covered |= self._tokens[p]
+        experts = self._experts(key, len(members))
+        return Team(request.object_id, key, [self.roster[p].id for p in members], experts, "staffed",
+                    forced=forced)
+
+    def _experts(self, key: str, first: int) -> list[str]:
+        remaining, chosen = list(self.experts), []
+        for i in range(first, first + min(self.rules.experts_per_team, len(remaining))):
+            chosen.append(remaining.pop(draw_number(key, i, self.version) % len(remaining)))
+        return chosen
+
+    def commit(self, team: Team) -> None:
+        """Count the team's members as one task busier; a token's band rises with its lowest load."""
+        cap = self.rules.load_cap
+        for member in team.members:
+            p = self._pos[member]
+            old = self._load[p]
+            self._load[p] = old + 1
+            for token in self._tokens[p]:
+                self._levels[token][old].discard(p)
+                if old + 1 < cap:
+                    self._levels[token].setdefault(old + 1, set()).add(p)
+                else:
+                    self._under_cap[token] -= 1
+                if old <= self._band[token] and not self._within(p, self._band[token]):
+                    self._trees[token].remove(self._index[token][p])
+                self._raise_band(token)
+
+    def _raise_band(self, token: str) -> None:
+        cap, levels = self.rules.load_cap, self._levels[token]
+        while self._min[token] < cap and not levels.get(self._min[token]):
+            self._min[token] += 1
+        target = min(self._min[token] + self.rules.load_slack, cap - 1)
+        while self._band[token] < target:
+            self._band[token] += 1
+            for p in levels.get(self._band[token], ()):
+                self._trees[token].add(self._index[token][p])
+
+    def match(self, request: TeamRequest, key: str) -> Team:
+        """Choose the object's team and commit it."""
+        team = self.choose(request, key)
+        self.commit(team)
+        return team
+
+
+def match_teams(requests: Sequence[TeamRequest], roster: Sequence[Candidate], rules: TeamRules, *,
+                public_key: str, experts: Sequence[str] = (), version: str = RFC3797) -> list[Team]:
+    """Staff every object in order with its own derived key; unstaffed objects are reported, never dropped."""
+    engine = TeamEngine(roster, rules, experts=experts, version=version)
+    digest = roster_hash(engine.roster, engine.experts, rules)
+    return [engine.match(request, team_key(public_key, request, digest)) for request in requests]

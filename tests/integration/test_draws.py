@@ -1,0 +1,166 @@
+"""Plans and draws end to end on the real database: publish, announce, execute once, verify, tasks."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from backend.cli import main
+from backend.fieldwork.tables import Task, TaskMember
+from backend.planning.record import verify_record
+from backend.registry.demo import seed_demo
+from tests.integration.conftest import run
+
+SOURCES = ["9319", "2 5 12 8 10", "9 18 26 34 41 45"]
+
+
+@pytest.fixture
+def demo(client):
+    run(seed_demo(entities=1500))
+    response = client.post("/api/v1/auth/login", json={"username": "admin", "password": "admin-choucha-2026",
+                                                       "device_name": "pytest"})
+    return {"Authorization": f"Bearer {response.json()['token']}"}
+
+
+def items_of(client, headers, department):
+    return [i["id"] for i in client.get("/api/v1/items", params={"department": department}, headers=headers).json()]
+
+
+def make_plan(client, headers, department="SCJG", **overrides):
+    body = {"department": department, "year": 2026, "title": f"{department} 2026年度双随机抽查计划",
+            "items": items_of(client, headers, department)[:2], "starts_on": "2026-03-01", "ends_on": "2026-12-31",
+            "ratios": {"A": "0.02", "B": "0.05", "C": "0.2", "D": "0.6"}, **overrides}
+    response = client.post("/api/v1/plans", json=body, headers=headers)
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def published_plan(client, headers, **overrides):
+    plan = make_plan(client, headers, **overrides)
+    assert client.post(f"/api/v1/plans/{plan['id']}/publish", headers=headers).status_code == 200
+    return plan
+
+
+def announce(client, headers, plans, **extra):
+    response = client.post("/api/v1/draws", headers=headers, json={
+        "plans": plans, "sources_description": "中国体育彩票排列5 2026年12月1日开奖号码", **extra})
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def test_unpublished_plan_cannot_be_drawn(client, demo):
+    plan = make_plan(client, demo)
+    response = client.post("/api/v1/draws", headers=demo, json={"plans": [plan["id"]],
+                                                                 "sources_description": "体彩排列5"})
+    assert response.status_code == 409 and response.json()["code"] == "draw.plan_unpublished"
+
+
+def test_plan_input_is_checked(client, demo):
+    items = items_of(client, demo, "SCJG")[:1]
+    bad_ratio = client.post("/api/v1/plans", headers=demo, json={
+        "department": "SCJG", "year": 2026, "title": "比例错误", "items": items, "starts_on": "2026-03-01",
+        "ends_on": "2026-12-31", "ratios": {"A": "1.5"}})
+    assert bad_ratio.status_code == 422 and bad_ratio.json()["code"] == "plan.ratio"
+    no_items = client.post("/api/v1/plans", headers=demo, json={
+        "department": "SCJG", "year": 2026, "title": "无事项", "items": [], "starts_on": "2026-03-01",
+        "ends_on": "2026-12-31"})
+    assert no_items.status_code == 400
+    foreign = client.post("/api/v1/plans", headers=demo, json={
+        "department": "SCJG", "year": 2026, "title": "他部门事项", "items": items_of(client, demo, "LSCB")[:1],
+        "starts_on": "2026-03-01", "ends_on": "2026-12-31"})
+    assert foreign.status_code == 422 and foreign.json()["code"] == "item.department"
+
+
+def test_announce_execute_verify_and_tasks(client, demo, tmp_path, capsys):
+    plan = published_plan(client, demo)
+    draw = announce(client, demo, [plan["id"]])
+    strata = draw["announcement"]["strata"]
+    assert [s["label"] for s in strata] == [f"P{plan['id']}-{c}" for c in "ABCD"]
+    assert all(len(s["pool_sha256"]) == 64 for s in strata)
+    executed = client.post(f"/api/v1/draws/{draw['id']}/execute", headers=demo,
+                           json={"sources": SOURCES, "observers": ["公证员 王某"]})
+    assert executed.status_code == 200, executed.text
+    public = executed.json()["record"]
+    assert "pool" not in public["strata"][0]  # risk strata are not public: hashes and sizes only
+    record = client.get(f"/api/v1/draws/{draw['id']}/record", headers=demo).json()
+    assert verify_record(record) is None
+    selected = [u for s in record["strata"] for u in s["selected"]]
+    assert len(selected) == sum(s["quota"] for s in record["strata"]) > 0
+    staffed = [t for t in record["teams"] if t["status"] == "staffed"]
+    assert staffed and all(len(t["members"]) >= 2 for t in staffed)
+    assert run(Task.count().run()) == len(selected)
+    assert run(TaskMember.count().run()) == sum(len(t["members"]) for t in staffed)
+    path = tmp_path / "record.json"
+    path.write_text(json.dumps(record, ensure_ascii=False))
+    assert main(["draw", "verify", str(path)]) == 0 and "MATCH" in capsys.readouterr().out
+    record["teams"][0]["members"][0] = "999999"
+    path.write_text(json.dumps(record, ensure_ascii=False))
+    assert main(["draw", "verify", str(path)]) == 1
+    assert "teams[0]" in capsys.readouterr().out
+
+
+def test_a_draw_executes_exactly_once(client, demo):
+    plan = published_plan(client, demo)
+    draw = announce(client, demo, [plan["id"]])
+    first = client.post(f"/api/v1/draws/{draw['id']}/execute", headers=demo, json={"sources": SOURCES})
+    second = client.post(f"/api/v1/draws/{draw['id']}/execute", headers=demo, json={"sources": ["1 2 3"]})
+    assert first.status_code == 200 and second.status_code == 409
+    assert second.json()["code"] == "draw.already_executed"
+    assert client.get(f"/api/v1/draws/{draw['id']}", headers=demo).json()["sources"] == SOURCES
+
+
+def test_bad_sources_are_refused_and_nothing_is_written(client, demo):
+    plan = published_plan(client, demo)
+    draw = announce(client, demo, [plan["id"]])
+    response = client.post(f"/api/v1/draws/{draw['id']}/execute", headers=demo, json={"sources": ["12a 7"]})
+    assert response.status_code == 422 and response.json()["code"] == "draw.sources"
+    assert client.get(f"/api/v1/draws/{draw['id']}", headers=demo).json()["status"] == "announced"
+    assert run(Task.count().run()) == 0
+
+
+def test_redraw_supersedes_and_cancels_tasks(client, demo):
+    plan = published_plan(client, demo)
+    draw = announce(client, demo, [plan["id"]])
+    client.post(f"/api/v1/draws/{draw['id']}/execute", headers=demo, json={"sources": SOURCES})
+    no_reason = client.post("/api/v1/draws", headers=demo, json={
+        "plans": [plan["id"]], "sources_description": "体彩排列5 次日", "supersedes": draw["id"]})
+    assert no_reason.status_code == 422 and no_reason.json()["code"] == "draw.redraw_reason"
+    redraw = announce(client, demo, [plan["id"]], supersedes=draw["id"], redraw_reason="开奖号码公布错误，依法重抽")
+    client.post(f"/api/v1/draws/{redraw['id']}/execute", headers=demo, json={"sources": ["1 2 3 4 5"]})
+    assert client.get(f"/api/v1/draws/{draw['id']}", headers=demo).json()["status"] == "superseded"
+    old = run(Task.select(Task.status).where(Task.draw == draw["id"]).run())
+    assert old and {t["status"] for t in old} == {"cancelled"}
+
+
+def test_joint_draw_merges_objects_into_one_visit(client, demo):
+    scjg = published_plan(client, demo, ratios={"A": "0.5", "B": "0.5", "C": "0.5", "D": "0.5"})
+    lscb = published_plan(client, demo, department="LSCB", ratios={"A": "1", "B": "1", "C": "1", "D": "1"})
+    draw = announce(client, demo, [scjg["id"], lscb["id"]])
+    executed = client.post(f"/api/v1/draws/{draw['id']}/execute", headers=demo, json={"sources": SOURCES})
+    assert executed.status_code == 200, executed.text
+    record = client.get(f"/api/v1/draws/{draw['id']}/record", headers=demo).json()
+    assert verify_record(record) is None
+    objects = [u for s in record["strata"] for u in s["selected"]]
+    assert len(set(objects)) < len(objects)  # grain traders drawn by both departments
+    tasks = run(Task.select(Task.entity.uscc.as_alias("uscc"), Task.departments).output(load_json=True).run())
+    assert len(tasks) == len(set(objects))
+    joint = [t for t in tasks if t["departments"] == ["LSCB", "SCJG"]]
+    assert joint
+    tokens = {i["id"]: set(i["tokens"]) for i in record["roster"]["inspectors"]}
+    joint_teams = [t for t in record["teams"] if t["status"] == "staffed"
+                   and {r.split("/")[0] for r in t["required"]} == {"LSCB", "SCJG"}]
+    assert joint_teams
+    for team in joint_teams:  # each department's items are checked by its own officers
+        for department in ("LSCB", "SCJG"):
+            assert any(any(t.startswith(f"{department}/") for t in tokens[m]) for m in team["members"])
+
+
+def test_plan_adjustment_is_recorded_with_its_reason(client, demo):
+    plan = published_plan(client, demo)
+    response = client.post(f"/api/v1/plans/{plan['id']}/adjust", headers=demo,
+                           json={"reason": "新发风险，提高高风险比例", "ratios": {"D": "0.9"}})
+    assert response.status_code == 200
+    adjusted = response.json()
+    assert adjusted["status"] == "adjusted" and adjusted["effective_ratios"]["D"] == "0.9"
+    assert adjusted["adjustments"][0]["reason"] == "新发风险，提高高风险比例"
