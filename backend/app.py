@@ -12,6 +12,7 @@ from backend.config import get_settings
 from backend.db.migrate import migrate
 from backend.errors import EXCEPTION_HANDLERS, problem
 from backend.fieldwork.controller import TaskController
+from backend.notify.controller import NotificationController
 from backend.planning.controller import DrawController, PlanController
 from backend.registry.controller import CatalogController, EntityController, InspectorController
 from backend.registry.import_controller import ImportExportController
@@ -38,7 +39,7 @@ def create_app(*, run_migrations: bool = True) -> Litestar:
     return Litestar(
         route_handlers=[health, ready, AuthController, UserController, EntityController, InspectorController,
                         CatalogController, ImportExportController, AuditController, PlanController,
-                        DrawController, TaskController],
+                        DrawController, TaskController, NotificationController],
         exception_handlers=EXCEPTION_HANDLERS,
         on_startup=[migrate] if run_migrations else [],
         openapi_config=OpenAPIConfig(title="Choucha 抽查 API", version="1", path="/schema"),

@@ -7,6 +7,7 @@ from piccolo.conf.apps import AppConfig
 from backend.audit.tables import AuditEntry
 from backend.auth.tables import Session, User
 from backend.fieldwork.tables import Task, TaskMember
+from backend.notify.tables import Notification
 from backend.planning.tables import Draw, Plan, PlanAdjustment
 from backend.registry.tables import (
     Department, Entity, Expert, InspectionItem, Inspector, Recusal, ResultCode,
@@ -16,7 +17,8 @@ APP_CONFIG = AppConfig(
     app_name="choucha",
     migrations_folder_path=os.path.join(os.path.dirname(__file__), "migrations"),
     table_classes=[Department, User, Session, Entity, Inspector, Recusal, Expert,
-                   InspectionItem, ResultCode, AuditEntry, Plan, PlanAdjustment, Draw, Task, TaskMember],
+                   InspectionItem, ResultCode, AuditEntry, Plan, PlanAdjustment, Draw, Task, TaskMember,
+                   Notification],
     migration_dependencies=[],
     commands=[],
 )

@@ -6,6 +6,7 @@ from datetime import datetime, timezone
 
 from backend.fieldwork.tables import Task, TaskMember
 from backend.ids import uuid7
+from backend.notify.service import notify_inspectors
 from backend.registry.tables import Entity
 
 TASK_COLUMNS = ("id", "uid", "draw", "year", "items", "departments", "team", "lead_inspector", "experts", "forms",
@@ -50,7 +51,19 @@ async def create_from_record(*, draw_id: int, record: dict, plans: list[dict], i
                    for row, task in zip(ids, batch, strict=True) for n, inspector in enumerate(task.team)]
         if members:
             await TaskMember.insert(*members).run()
+    await notify_inspectors(kind="task.assigned", payloads={
+        inspector: {"draw": draw_id, "tasks": uids, "count": len(uids)}
+        for inspector, uids in _assignments(rows).items()})
     return len(rows)
+
+
+def _assignments(rows: list[Task]) -> dict[int, list[str]]:
+    """Inspector id -> uids of the new tasks on their teams."""
+    mine: dict[int, list[str]] = {}
+    for task in rows:
+        for inspector in task.team:
+            mine.setdefault(inspector, []).append(task.uid)
+    return mine
 
 
 async def cancel_for_draw(*, draw_id: int) -> int:

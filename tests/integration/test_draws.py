@@ -164,3 +164,55 @@ def test_plan_adjustment_is_recorded_with_its_reason(client, demo):
     adjusted = response.json()
     assert adjusted["status"] == "adjusted" and adjusted["effective_ratios"]["D"] == "0.9"
     assert adjusted["adjustments"][0]["reason"] == "新发风险，提高高风险比例"
+
+
+def test_concurrent_executions_of_one_announcement_exactly_one_wins(client, demo):
+    import asyncio
+
+    from backend.audit.service import Actor
+    from backend.errors import Conflict
+    from backend.planning import draw_service
+
+    plan = published_plan(client, demo)
+    draw = announce(client, demo, [plan["id"]])
+    actor = Actor(None, "pytest", "platform_admin")
+
+    async def race():
+        return await asyncio.gather(
+            *(draw_service.execute(actor=actor, draw_id=draw["id"], sources=[s], observers=[])
+              for s in ("1 2 3", "4 5 6", "7 8 9")), return_exceptions=True)
+
+    outcomes = run(race())
+    winners = [o for o in outcomes if isinstance(o, dict)]
+    losers = [o for o in outcomes if isinstance(o, Conflict)]
+    assert len(winners) == 1 and len(losers) == 2, outcomes
+    tasks = run(Task.select(Task.draw).run())
+    assert tasks and {t["draw"] for t in tasks} == {draw["id"]}
+    assert len(tasks) == sum(s["quota"] for s in winners[0]["announcement"]["strata"])
+
+
+def test_team_members_with_accounts_are_notified(client, demo):
+    from backend.notify.tables import Notification
+    from backend.registry.tables import Inspector
+
+    plan = published_plan(client, demo, ratios={"A": "0.3", "B": "0.3", "C": "0.5", "D": "1"})
+    draw = announce(client, demo, [plan["id"]])
+    client.post(f"/api/v1/draws/{draw['id']}/execute", headers=demo, json={"sources": SOURCES})
+    record = client.get(f"/api/v1/draws/{draw['id']}/record", headers=demo).json()
+    members = {int(m) for t in record["teams"] for m in t["members"]}
+    linked = {r["id"]: r["user"] for r in run(Inspector.select(Inspector.id, Inspector.user).where(
+        Inspector.user.is_not_null()).run())}
+    expected = {linked[m] for m in members if m in linked}
+    assert {n["user"] for n in run(Notification.select(Notification.user).run())} == expected
+    for username in ("inspector", "lead"):
+        token = client.post("/api/v1/auth/login", json={"username": username, "password": f"{username}-choucha-2026",
+                                                       "device_name": "phone"}).json()["token"]
+        mine = client.get("/api/v1/notifications", headers={"Authorization": f"Bearer {token}"}).json()
+        me = client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {token}"}).json()["id"]
+        assert bool(mine) == (me in expected)
+        for note in mine:
+            assert note["kind"] == "task.assigned" and note["payload"]["count"] == len(note["payload"]["tasks"])
+            read = client.post(f"/api/v1/notifications/{note['id']}/read", headers={"Authorization": f"Bearer {token}"})
+            assert read.status_code == 204
+        assert client.get("/api/v1/notifications", params={"unread": True},
+                          headers={"Authorization": f"Bearer {token}"}).json() == []
