@@ -52,8 +52,8 @@ async def _strata(plan: dict, counts: Counter, rules: ExemptRules) -> tuple[list
         pool = canonical_pool(pools.strata.get(risk_class, []))
         ratio = plan["effective_ratios"].get(risk_class)
         count = plan["counts"].get(risk_class)
-        quota = stratum_quota(len(pool), ratio=None if count is not None else ratio,
-                              count=min(count, len(pool)) if count is not None else None)
+        # a count larger than the stratum's pool is refused (draw.count), never silently reduced
+        quota = stratum_quota(len(pool), ratio=None if count is not None else ratio, count=count)
         frozen[label] = pool
         summaries.append({"label": label, "plan": plan["id"], "pool_size": len(pool), "pool_sha256": pool_hash(pool),
                           "ratio": None if count is not None else ratio, "count": count, "quota": quota,

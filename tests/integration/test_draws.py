@@ -216,3 +216,11 @@ def test_team_members_with_accounts_are_notified(client, demo):
             assert read.status_code == 204
         assert client.get("/api/v1/notifications", params={"unread": True},
                           headers={"Authorization": f"Bearer {token}"}).json() == []
+
+
+def test_a_count_larger_than_the_pool_is_refused(client, demo):
+    plan = published_plan(client, demo, ratios={"A": "0.1", "B": "0.1", "C": "0.1"}, counts={"D": 100000})
+    response = client.post("/api/v1/draws", headers=demo, json={"plans": [plan["id"]],
+                                                                 "sources_description": "体彩排列5"})
+    assert response.status_code == 422 and response.json()["code"] == "draw.count"
+    assert client.get("/api/v1/draws", headers=demo).json() == []
