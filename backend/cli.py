@@ -156,6 +156,55 @@ def cmd_draw_verify(args: argparse.Namespace) -> int:
     return 1
 
 
+def _domain_call(factory) -> tuple[int, object]:
+    """Run a migrated use case; a refusal prints its bilingual message and gives exit status 1."""
+    from backend.errors import DomainError
+    from backend.planning.errors import PlanningError
+
+    try:
+        return 0, _migrated(factory)
+    except (DomainError, PlanningError) as exc:
+        print(f"{exc.code}: {exc.message_zh} / {exc.message_en}", file=sys.stderr)
+        return 1, None
+
+
+def cmd_draw_announce(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from backend.planning.draw_service import announce
+
+    status, draw = _domain_call(lambda: announce(
+        actor=SYSTEM, plan_ids=args.plan, sources_description=args.sources_description,
+        draw_date=date.fromisoformat(args.date) if args.date else None, supersedes=args.supersedes,
+        redraw_reason=args.reason))
+    if draw:
+        print(json.dumps(draw, ensure_ascii=False, default=str, indent=2))
+    return status
+
+
+def cmd_draw_execute(args: argparse.Namespace) -> int:
+    from backend.planning.draw_service import execute
+
+    status, draw = _domain_call(lambda: execute(actor=SYSTEM, draw_id=args.draw, sources=args.source,
+                                                observers=args.observer or []))
+    if draw:
+        teams = draw["record"]["teams"]
+        staffed = sum(1 for t in teams if t["status"] == "staffed")
+        print(f"已执行抽取{args.draw}：{len(teams)}个对象，{staffed}个已配组 / draw {args.draw} executed: "
+              f"{len(teams)} objects, {staffed} staffed; record sha256 {draw['record_sha256']}")
+    return status
+
+
+def cmd_draw_record(args: argparse.Namespace) -> int:
+    from backend.planning.draw_service import full_record
+
+    status, record = _domain_call(lambda: full_record(draw_id=args.draw))
+    if record is not None:
+        Path(args.output).write_text(json.dumps(record, ensure_ascii=False, indent=1), encoding="utf-8")
+        print(f"已写入 / written: {args.output}")
+    return status
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every subcommand."""
     parser = argparse.ArgumentParser(prog="choucha", description="双随机、一公开 inspections / 抽查")
@@ -195,6 +244,22 @@ def build_parser() -> argparse.ArgumentParser:
     verify = draw.add_parser("verify", help="re-run a draw from its record; MATCH or the first difference")
     verify.add_argument("record")
     verify.set_defaults(func=cmd_draw_verify)
+    ann = draw.add_parser("announce", help="announce a draw of published plans (freezes the pools)")
+    ann.add_argument("--plan", type=int, action="append", required=True, help="plan id (repeat for a joint draw)")
+    ann.add_argument("--sources-description", required=True, help="the public sources that will form the key")
+    ann.add_argument("--date", help="draw date (YYYY-MM-DD; credentials must be valid then)")
+    ann.add_argument("--supersedes", type=int, help="the draw this one replaces")
+    ann.add_argument("--reason", help="why a redraw")
+    ann.set_defaults(func=cmd_draw_announce)
+    exe = draw.add_parser("execute", help="execute an announced draw with the source values")
+    exe.add_argument("draw", type=int)
+    exe.add_argument("--source", action="append", required=True)
+    exe.add_argument("--observer", action="append")
+    exe.set_defaults(func=cmd_draw_execute)
+    rec = draw.add_parser("record", help="write the full record of an executed draw (for verify)")
+    rec.add_argument("draw", type=int)
+    rec.add_argument("-o", "--output", required=True)
+    rec.set_defaults(func=cmd_draw_record)
     users = sub.add_parser("users", help="users").add_subparsers(dest="users_command", required=True)
     create = users.add_parser("create", help="create a user")
     create.add_argument("username")

@@ -224,3 +224,17 @@ def test_a_count_larger_than_the_pool_is_refused(client, demo):
                                                                  "sources_description": "体彩排列5"})
     assert response.status_code == 422 and response.json()["code"] == "draw.count"
     assert client.get("/api/v1/draws", headers=demo).json() == []
+
+
+def test_the_cli_announces_executes_and_verifies(client, demo, tmp_path, capsys):
+    plan = published_plan(client, demo)
+    assert main(["draw", "announce", "--plan", str(plan["id"]), "--sources-description", "体彩排列5"]) == 0
+    draw_id = json.loads(capsys.readouterr().out)["id"]
+    assert main(["draw", "execute", str(draw_id), "--source", "12 7 33", "--observer", "公证处"]) == 0
+    assert "sha256" in capsys.readouterr().out
+    assert main(["draw", "execute", str(draw_id), "--source", "1"]) == 1
+    assert "draw.already_executed" in capsys.readouterr().err
+    out = tmp_path / "r.json"
+    assert main(["draw", "record", str(draw_id), "-o", str(out)]) == 0
+    assert main(["draw", "verify", str(out)]) == 0
+    assert capsys.readouterr().out.strip().endswith("MATCH")
