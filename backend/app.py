@@ -8,6 +8,7 @@ from piccolo.engine import engine_finder
 
 from backend.audit.controller import AuditController
 from backend.auth.controller import AuthController, UserController
+from backend.checklists.controller import FormController
 from backend.config import get_settings
 from backend.db.migrate import migrate
 from backend.errors import EXCEPTION_HANDLERS, problem
@@ -39,7 +40,7 @@ def create_app(*, run_migrations: bool = True) -> Litestar:
     return Litestar(
         route_handlers=[health, ready, AuthController, UserController, EntityController, InspectorController,
                         CatalogController, ImportExportController, AuditController, PlanController,
-                        DrawController, TaskController, NotificationController],
+                        DrawController, TaskController, NotificationController, FormController],
         exception_handlers=EXCEPTION_HANDLERS,
         on_startup=[migrate] if run_migrations else [],
         openapi_config=OpenAPIConfig(title="Choucha 抽查 API", version="1", path="/schema"),

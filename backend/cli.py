@@ -260,6 +260,11 @@ def build_parser() -> argparse.ArgumentParser:
     rec.add_argument("draw", type=int)
     rec.add_argument("-o", "--output", required=True)
     rec.set_defaults(func=cmd_draw_record)
+    from forms import cli as forms_cli
+
+    forms_parser = sub.add_parser("forms", help="checklist forms: import / export XLSForm, validate definitions")
+    forms_cli.add_arguments(forms_parser)
+    forms_parser.set_defaults(func=forms_cli.run)
     users = sub.add_parser("users", help="users").add_subparsers(dest="users_command", required=True)
     create = users.add_parser("create", help="create a user")
     create.add_argument("username")

@@ -26,6 +26,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "draws.write": ADMINS,
     "draws.full_record": frozenset({Role.PLATFORM_ADMIN, Role.DEPT_ADMIN, Role.OBSERVER}),
     "tasks.read": ALL_ROLES,
+    "forms.read": ALL_ROLES,
+    "forms.write": ADMINS,
 }
 """Permission -> roles that hold it. Observers read registers but never personal data or risk classes."""
 

@@ -1,4 +1,4 @@
-"""Apply the migrations forward, then make sure the reference data (result codes) is present."""
+"""Apply the migrations forward, then make sure the reference data (result codes, form library) is present."""
 
 from __future__ import annotations
 
@@ -24,6 +24,8 @@ async def migrate() -> None:
         result = await run_forwards(app_name="all")
     if not result.success:
         raise MigrationFailed(f"{result.message}\n{output.getvalue()}")
+    from backend.checklists.service import ensure_library
     from backend.registry.result_codes import ensure_result_codes
 
     await ensure_result_codes()
+    await ensure_library()

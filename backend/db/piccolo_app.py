@@ -6,6 +6,7 @@ from piccolo.conf.apps import AppConfig
 
 from backend.audit.tables import AuditEntry
 from backend.auth.tables import Session, User
+from backend.checklists.tables import FormVersion
 from backend.fieldwork.tables import Task, TaskMember
 from backend.notify.tables import Notification
 from backend.planning.tables import Draw, Plan, PlanAdjustment
@@ -18,7 +19,7 @@ APP_CONFIG = AppConfig(
     migrations_folder_path=os.path.join(os.path.dirname(__file__), "migrations"),
     table_classes=[Department, User, Session, Entity, Inspector, Recusal, Expert,
                    InspectionItem, ResultCode, AuditEntry, Plan, PlanAdjustment, Draw, Task, TaskMember,
-                   Notification],
+                   Notification, FormVersion],
     migration_dependencies=[],
     commands=[],
 )
