@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
+from piccolo.columns import JSON
+from piccolo.table import Table
+from piccolo.utils.encoding import dump_json
+
 from backend.fieldwork.tables import Task, TaskMember
 from backend.ids import uuid7
 from backend.notify.service import notify_inspectors
@@ -11,6 +15,10 @@ from backend.registry.tables import Entity
 
 TASK_COLUMNS = ("id", "uid", "draw", "year", "items", "departments", "team", "lead_inspector", "experts", "forms",
                 "due_on", "status", "created_at", "updated_at")
+LOOKUP_BATCH = 5000
+"""USCCs per lookup query: asyncpg takes at most 32,767 parameters."""
+SQLITE_VARIABLES = 30_000
+"""Parameters per SQLite statement (its limit is 32,766 since 3.32)."""
 
 
 def _plans_by_object(record: dict, plans: list[dict]) -> dict[str, list[dict]]:
@@ -25,44 +33,83 @@ def _plans_by_object(record: dict, plans: list[dict]) -> dict[str, list[dict]]:
     return selected
 
 
+async def _insert_rows(table: type[Table], rows: list[dict], returning: tuple[str, ...] = ()) -> list[dict]:
+    """Insert plain dicts (same keys) in bulk, JSON values serialised as Piccolo serialises them.
+
+    `insert(*instances)` builds and compiles a Table instance per row: for the 30,000 tasks and 65,000
+    members of a draw over a million entities that was most of the draw's time (bench/draw.py). PostgreSQL
+    gets one array per column (`unnest`), SQLite one multi-row VALUES.
+    """
+    columns = [table._meta.get_column_by_name(name) for name in rows[0]]
+    values = [[_sql_value(c, row[c._meta.name]) for row in rows] for c in columns]
+    names = ", ".join(f'"{c._meta.db_column_name}"' for c in columns)
+    tail = " RETURNING " + ", ".join(f'"{name}"' for name in returning) if returning else ""
+    if table._meta.db.engine_type == "postgres":
+        arrays = ", ".join(f"{{}}::{c.column_type}[]" for c in columns)
+        sql = f'INSERT INTO "{table._meta.tablename}" ({names}) SELECT * FROM unnest({arrays}){tail}'
+        return await table.raw(sql, *values).run()
+    flat = [value for row in zip(*values) for value in row]
+    width, out = len(columns), []
+    row_marks = "(" + ", ".join("{}" for _ in columns) + ")"
+    for start in range(0, len(flat), SQLITE_VARIABLES // width * width):
+        chunk = flat[start:start + SQLITE_VARIABLES // width * width]
+        marks = ", ".join([row_marks] * (len(chunk) // width))
+        out += await table.raw(f'INSERT INTO "{table._meta.tablename}" ({names}) VALUES {marks}{tail}', *chunk).run()
+    return out
+
+
+def _sql_value(column, value):
+    """As Piccolo's convert_to_sql_value for these tables: JSON columns take their serialised text."""
+    return dump_json(value) if isinstance(column, JSON) and value is not None and not isinstance(value, str) else value
+
+
+async def _entity_ids(usccs: list[str]) -> dict[str, int]:
+    ids = {}
+    for start in range(0, len(usccs), LOOKUP_BATCH):
+        rows = await Entity.select(Entity.id, Entity.uscc).where(
+            Entity.uscc.is_in(usccs[start:start + LOOKUP_BATCH])).run()
+        ids.update((r["uscc"], r["id"]) for r in rows)
+    return ids
+
+
 async def create_from_record(*, draw_id: int, record: dict, plans: list[dict], items: dict[int, dict]) -> int:
     """One task per selected object (joint plans merged: one visit, all items); unstaffed ones flagged."""
     by_object = _plans_by_object(record, plans)
     teams = {t["object"]: t for t in record["teams"]}
-    ids = {r["uscc"]: r["id"] for r in await Entity.select(Entity.id, Entity.uscc).where(
-        Entity.uscc.is_in(list(by_object) or ["-"])).run()}
+    ids = await _entity_ids(list(by_object))
     now = datetime.now(timezone.utc)
     rows = []
     for uscc, object_plans in by_object.items():
         team = teams.get(uscc, {"members": [], "experts": [], "status": "unstaffed"})
         item_ids = sorted({i for p in object_plans for i in p["items"]})
-        rows.append(Task(
-            uid=uuid7(), draw=draw_id, entity=ids[uscc], year=object_plans[0]["year"], items=item_ids,
-            departments=sorted({items[i]["department"] for i in item_ids}),
-            team=[int(m) for m in team["members"]], lead_inspector=int(team["members"][0]) if team["members"] else None,
-            experts=[int(e) for e in team["experts"]],
-            forms={items[i]["code"]: items[i]["form_ref"] for i in item_ids if items[i]["form_ref"]},
-            due_on=min(p["ends_on"] for p in object_plans),
-            status="assigned" if team["status"] == "staffed" else "unstaffed", created_at=now, updated_at=now))
+        rows.append({
+            "uid": uuid7(), "draw": draw_id, "entity": ids[uscc], "year": object_plans[0]["year"], "items": item_ids,
+            "departments": sorted({items[i]["department"] for i in item_ids}),
+            "team": [int(m) for m in team["members"]],
+            "lead_inspector": int(team["members"][0]) if team["members"] else None,
+            "experts": [int(e) for e in team["experts"]],
+            "forms": {items[i]["code"]: items[i]["form_ref"] for i in item_ids if items[i]["form_ref"]},
+            "due_on": min(p["ends_on"] for p in object_plans),
+            "status": "assigned" if team["status"] == "staffed" else "unstaffed", "created_at": now, "updated_at": now})
     for start in range(0, len(rows), 1000):
         batch = rows[start:start + 1000]
-        ids = await Task.insert(*batch).returning(Task.id).run()
-        members = [TaskMember(task=row["id"], inspector=inspector, role="lead" if n == 0 else "member")
-                   for row, task in zip(ids, batch, strict=True) for n, inspector in enumerate(task.team)]
+        task_ids = {r["uid"]: r["id"] for r in await _insert_rows(Task, batch, returning=("id", "uid"))}
+        members = [{"task": task_ids[task["uid"]], "inspector": inspector, "role": "lead" if n == 0 else "member"}
+                   for task in batch for n, inspector in enumerate(task["team"])]
         if members:
-            await TaskMember.insert(*members).run()
+            await _insert_rows(TaskMember, members)
     await notify_inspectors(kind="task.assigned", payloads={
         inspector: {"draw": draw_id, "tasks": uids, "count": len(uids)}
         for inspector, uids in _assignments(rows).items()})
     return len(rows)
 
 
-def _assignments(rows: list[Task]) -> dict[int, list[str]]:
+def _assignments(rows: list[dict]) -> dict[int, list[str]]:
     """Inspector id -> uids of the new tasks on their teams."""
     mine: dict[int, list[str]] = {}
     for task in rows:
-        for inspector in task.team:
-            mine.setdefault(inspector, []).append(task.uid)
+        for inspector in task["team"]:
+            mine.setdefault(inspector, []).append(task["uid"])
     return mine
 
 

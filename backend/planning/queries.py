@@ -80,6 +80,12 @@ async def loads(starts_on: date, ends_on: date) -> Counter:
 
 async def recusal_pairs(usccs: list[str]) -> list[tuple[str, str]]:
     """(inspector id, entity USCC) recusal pairs for the given entities."""
+    if await Recusal.count() <= len(usccs):
+        # A draw's pools (up to the whole register) outnumber the recusals: one pass over the recusals is
+        # far cheaper than a query per 5,000 USCCs (20 s at a million entities on SQLite).
+        wanted = set(usccs)
+        rows = await Recusal.select(Recusal.inspector, Recusal.entity.uscc.as_alias("uscc")).run()
+        return [(str(r["inspector"]), r["uscc"]) for r in rows if r["uscc"] in wanted]
     pairs = []
     for start in range(0, len(usccs), 5000):
         rows = await Recusal.select(Recusal.inspector, Recusal.entity.uscc.as_alias("uscc")).where(
