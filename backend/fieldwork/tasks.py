@@ -8,6 +8,7 @@ from piccolo.columns import JSON
 from piccolo.table import Table
 from piccolo.utils.encoding import dump_json
 
+from backend.checklists.service import pin_latest
 from backend.fieldwork.tables import Task, TaskMember
 from backend.ids import uuid7
 from backend.notify.service import notify_inspectors
@@ -77,6 +78,8 @@ async def create_from_record(*, draw_id: int, record: dict, plans: list[dict], i
     by_object = _plans_by_object(record, plans)
     teams = {t["object"]: t for t in record["teams"]}
     ids = await _entity_ids(list(by_object))
+    # tasks pin the newest version of each form; that version is immutable from now on
+    pinned = await pin_latest({item["form_ref"] for item in items.values() if item["form_ref"]})
     now = datetime.now(timezone.utc)
     rows = []
     for uscc, object_plans in by_object.items():
@@ -88,7 +91,8 @@ async def create_from_record(*, draw_id: int, record: dict, plans: list[dict], i
             "team": [int(m) for m in team["members"]],
             "lead_inspector": int(team["members"][0]) if team["members"] else None,
             "experts": [int(e) for e in team["experts"]],
-            "forms": {items[i]["code"]: items[i]["form_ref"] for i in item_ids if items[i]["form_ref"]},
+            "forms": {items[i]["code"]: {"form": items[i]["form_ref"], "version": pinned.get(items[i]["form_ref"])}
+                      for i in item_ids if items[i]["form_ref"]},
             "due_on": min(p["ends_on"] for p in object_plans),
             "status": "assigned" if team["status"] == "staffed" else "unstaffed", "created_at": now, "updated_at": now})
     for start in range(0, len(rows), 1000):

@@ -19,8 +19,8 @@ from backend.registry.tables import Department
 
 PASSWORD = "correct-horse-battery"
 ROLES = ("platform_admin", "dept_admin", "team_lead", "inspector", "observer")
-TABLES = ("audit_entry", "recusal", "auth_session", "inspector", "app_user", "expert", "inspection_item",
-          "entity", "department")
+TABLES = ("notification", "task_member", "task", "draw", "plan_adjustment", "plan", "audit_entry", "recusal",
+          "auth_session", "inspector", "app_user", "expert", "inspection_item", "entity", "department")
 
 
 def run(coro):
@@ -35,6 +35,7 @@ def migrated() -> None:
 
 async def _empty_tables() -> None:
     engine = engine_finder()
+    await engine.run_ddl("UPDATE form_version SET in_use = false")  # the library stays; pins do not
     if engine.engine_type == "postgres":
         await engine.run_ddl(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE")
     else:

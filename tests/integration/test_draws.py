@@ -238,3 +238,17 @@ def test_the_cli_announces_executes_and_verifies(client, demo, tmp_path, capsys)
     assert main(["draw", "record", str(draw_id), "-o", str(out)]) == 0
     assert main(["draw", "verify", str(out)]) == 0
     assert capsys.readouterr().out.strip().endswith("MATCH")
+
+
+def test_tasks_pin_the_form_versions_of_their_items(client, demo):
+    from backend.checklists.tables import FormVersion
+
+    plan = published_plan(client, demo)
+    draw = announce(client, demo, [plan["id"]])
+    client.post(f"/api/v1/draws/{draw['id']}/execute", headers=demo, json={"sources": SOURCES})
+    tasks = run(Task.select(Task.forms).output(load_json=True).run())
+    pinned = {(f["form"], f["version"]) for t in tasks for f in t["forms"].values()}
+    assert pinned and all(version is not None for _, version in pinned)
+    in_use = {(r["form_id"], r["version"]) for r in run(FormVersion.select(
+        FormVersion.form_id, FormVersion.version).where(FormVersion.in_use == True).run())}  # noqa: E712
+    assert pinned <= in_use
