@@ -4,11 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from piccolo.columns import JSON
-from piccolo.table import Table
-from piccolo.utils.encoding import dump_json
-
 from backend.checklists.service import pin_latest
+from backend.db.bulk import insert_rows
 from backend.fieldwork.tables import Task, TaskMember
 from backend.ids import uuid7
 from backend.notify.service import notify_inspectors
@@ -18,8 +15,6 @@ TASK_COLUMNS = ("id", "uid", "draw", "year", "items", "departments", "team", "le
                 "due_on", "status", "created_at", "updated_at")
 LOOKUP_BATCH = 5000
 """USCCs per lookup query: asyncpg takes at most 32,767 parameters."""
-SQLITE_VARIABLES = 30_000
-"""Parameters per SQLite statement (its limit is 32,766 since 3.32)."""
 
 
 def _plans_by_object(record: dict, plans: list[dict]) -> dict[str, list[dict]]:
@@ -32,36 +27,6 @@ def _plans_by_object(record: dict, plans: list[dict]) -> dict[str, list[dict]]:
             if plan not in selected[uscc]:
                 selected[uscc].append(plan)
     return selected
-
-
-async def _insert_rows(table: type[Table], rows: list[dict], returning: tuple[str, ...] = ()) -> list[dict]:
-    """Insert plain dicts (same keys) in bulk, JSON values serialised as Piccolo serialises them.
-
-    `insert(*instances)` builds and compiles a Table instance per row: for the 30,000 tasks and 65,000
-    members of a draw over a million entities that was most of the draw's time (bench/draw.py). PostgreSQL
-    gets one array per column (`unnest`), SQLite one multi-row VALUES.
-    """
-    columns = [table._meta.get_column_by_name(name) for name in rows[0]]
-    values = [[_sql_value(c, row[c._meta.name]) for row in rows] for c in columns]
-    names = ", ".join(f'"{c._meta.db_column_name}"' for c in columns)
-    tail = " RETURNING " + ", ".join(f'"{name}"' for name in returning) if returning else ""
-    if table._meta.db.engine_type == "postgres":
-        arrays = ", ".join(f"{{}}::{c.column_type}[]" for c in columns)
-        sql = f'INSERT INTO "{table._meta.tablename}" ({names}) SELECT * FROM unnest({arrays}){tail}'
-        return await table.raw(sql, *values).run()
-    flat = [value for row in zip(*values) for value in row]
-    width, out = len(columns), []
-    row_marks = "(" + ", ".join("{}" for _ in columns) + ")"
-    for start in range(0, len(flat), SQLITE_VARIABLES // width * width):
-        chunk = flat[start:start + SQLITE_VARIABLES // width * width]
-        marks = ", ".join([row_marks] * (len(chunk) // width))
-        out += await table.raw(f'INSERT INTO "{table._meta.tablename}" ({names}) VALUES {marks}{tail}', *chunk).run()
-    return out
-
-
-def _sql_value(column, value):
-    """As Piccolo's convert_to_sql_value for these tables: JSON columns take their serialised text."""
-    return dump_json(value) if isinstance(column, JSON) and value is not None and not isinstance(value, str) else value
 
 
 async def _entity_ids(usccs: list[str]) -> dict[str, int]:
@@ -97,11 +62,11 @@ async def create_from_record(*, draw_id: int, record: dict, plans: list[dict], i
             "status": "assigned" if team["status"] == "staffed" else "unstaffed", "created_at": now, "updated_at": now})
     for start in range(0, len(rows), 1000):
         batch = rows[start:start + 1000]
-        task_ids = {r["uid"]: r["id"] for r in await _insert_rows(Task, batch, returning=("id", "uid"))}
+        task_ids = {r["uid"]: r["id"] for r in await insert_rows(Task, batch, returning=("id", "uid"))}
         members = [{"task": task_ids[task["uid"]], "inspector": inspector, "role": "lead" if n == 0 else "member"}
                    for task in batch for n, inspector in enumerate(task["team"])]
         if members:
-            await _insert_rows(TaskMember, members)
+            await insert_rows(TaskMember, members)
     await notify_inspectors(kind="task.assigned", payloads={
         inspector: {"draw": draw_id, "tasks": uids, "count": len(uids)}
         for inspector, uids in _assignments(rows).items()})

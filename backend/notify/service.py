@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
+from backend.db.bulk import insert_rows
 from backend.errors import NotFound
 from backend.notify.tables import Notification
 from backend.registry.tables import Inspector
@@ -19,9 +20,9 @@ async def notify_inspectors(*, kind: str, payloads: dict[int, dict]) -> int:
     for start in range(0, len(ids), 5000):
         users = await Inspector.select(Inspector.id, Inspector.user).where(
             Inspector.id.is_in(ids[start:start + 5000]) & Inspector.user.is_not_null()).run()
-        rows += [Notification(user=u["user"], kind=kind, payload=payloads[u["id"]], created_at=now) for u in users]
+        rows += [{"user": u["user"], "kind": kind, "payload": payloads[u["id"]], "created_at": now} for u in users]
     for start in range(0, len(rows), 1000):
-        await Notification.insert(*rows[start:start + 1000]).run()
+        await insert_rows(Notification, rows[start:start + 1000])
     return len(rows)
 
 

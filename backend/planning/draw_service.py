@@ -107,14 +107,19 @@ def _count_reasons(log: list[dict]) -> dict[str, int]:
     return counts
 
 
-async def get_draw(*, draw_id: int) -> dict:
-    """A draw's announcement, status and (once executed) its public record."""
-    row = await Draw.select(Draw.id, Draw.status, Draw.plans, Draw.algorithm, Draw.sources_description,
-                            Draw.announcement, Draw.announced_at, Draw.sources, Draw.observers, Draw.record,
-                            Draw.record_sha256, Draw.executed_at, Draw.supersedes, Draw.redraw_reason).where(
-        Draw.id == draw_id).first().output(load_json=True).run()
+async def get_draw(*, draw_id: int, record: dict | None = None) -> dict:
+    """A draw's announcement, status and (once executed) its public record; `record` spares re-reading it."""
+    columns = [Draw.id, Draw.status, Draw.plans, Draw.algorithm, Draw.sources_description, Draw.announcement,
+               Draw.announced_at, Draw.sources, Draw.observers, Draw.record_sha256, Draw.executed_at,
+               Draw.supersedes, Draw.redraw_reason]
+    if record is None:
+        columns.insert(9, Draw.record)
+    row = await Draw.select(*columns).where(Draw.id == draw_id).first().output(load_json=True).run()
     if row is None:
         raise NotFound("抽取不存在", "no such draw", code="draw.not_found")
+    if record is not None:
+        row = {**{k: v for k, v in row.items() if k != "record_sha256"}, "record": record,
+               "record_sha256": row["record_sha256"]}
     if row["record"] is not None:
         row["record"] = public_view(row["record"])
     return row
@@ -183,16 +188,18 @@ async def execute(*, actor: Actor, draw_id: int, sources: list[str], observers: 
             Draw.id == draw_id).first().output(load_json=True).run()
         spec, plans, items = await _spec(draw, sources, observers)
         record = execute_draw(spec)
-        digest = hashlib.sha256(canonical_json(record).encode()).hexdigest()
+        # the record is stored as the very text its digest is taken over: encoded once, not twice
+        encoded = canonical_json(record)
+        digest = hashlib.sha256(encoded.encode()).hexdigest()
         created = await task_service.create_from_record(draw_id=draw_id, record=record, plans=plans, items=items)
         if draw["supersedes"]:
             await _supersede(actor, draw["supersedes"], draw_id)
         await Draw.update({Draw.status: "executed", Draw.sources: list(sources), Draw.observers: list(observers),
-                           Draw.record: record, Draw.record_sha256: digest, Draw.executed_at: _now(),
+                           Draw.record: encoded, Draw.record_sha256: digest, Draw.executed_at: _now(),
                            Draw.executed_by: actor.id}).where(Draw.id == draw_id).run()
         await audit.record(actor=actor, action="draw.execute", target_type="draw", target_id=draw_id,
                            after={"record_sha256": digest}, detail={"tasks": created, "observers": observers})
-    return await get_draw(draw_id=draw_id)
+    return await get_draw(draw_id=draw_id, record=record)
 
 
 async def _supersede(actor: Actor, old_id: int, new_id: int) -> None:

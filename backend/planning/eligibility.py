@@ -90,18 +90,39 @@ def eligible(entity: EntityFacts, *, year_count: int, exempt_rules: ExemptRules 
     return (True, reason) if reason else (False, "excluded.frequency_cap")
 
 
-def build_pools(entities: Iterable[EntityFacts], *, year_counts: Mapping[str, int],
+def _fields(entity: EntityFacts | tuple) -> tuple:
+    """The entity as a tuple in EntityFacts field order."""
+    if type(entity) is tuple:
+        return entity
+    return (entity.id, entity.stratum, entity.status, entity.complaints, entity.special_sector,
+            entity.serious_violation)
+
+
+def build_pools(entities: Iterable[EntityFacts | tuple], *, year_counts: Mapping[str, int],
                 exempt_rules: ExemptRules = ExemptRules()) -> Pools:
-    """Split the entities in scope into eligible pools per stratum and log every exclusion and exemption."""
+    """Split the entities in scope into eligible pools per stratum and log every exclusion and exemption.
+
+    Entities are EntityFacts or tuples in its field order; the plain case (not deregistered or revoked,
+    under the cap) is decided inline, EntityFacts is built only for the others.
+    """
     pools = Pools()
+    strata, count_of, cap = pools.strata, year_counts.get, exempt_rules.frequency_cap
     for entity in entities:
-        ok, reason = eligible(entity, year_count=year_counts.get(entity.id, 0), exempt_rules=exempt_rules)
-        if not ok:
-            pools.excluded.append(Exclusion(entity.id, reason or ""))
+        row = _fields(entity)
+        uid, stratum, status = row[0], row[1], row[2]
+        if status != DEREGISTERED and status != REVOKED and count_of(uid, 0) < cap:
+            pool = strata.get(stratum)
+            if pool is None:
+                pool = strata[stratum] = []
+            pool.append(uid)
             continue
-        pools.strata.setdefault(entity.stratum, []).append(entity.id)
+        ok, reason = eligible(EntityFacts(*row), year_count=count_of(uid, 0), exempt_rules=exempt_rules)
+        if not ok:
+            pools.excluded.append(Exclusion(uid, reason or ""))
+            continue
+        strata.setdefault(stratum, []).append(uid)
         if reason:
-            pools.exempted.append(Exclusion(entity.id, reason))
+            pools.exempted.append(Exclusion(uid, reason))
     pools.excluded.sort(key=lambda e: e.id)
     pools.exempted.sort(key=lambda e: e.id)
     return pools

@@ -13,6 +13,7 @@ from backend.app import create_app
 from backend.auth.controller import AuthController
 from backend.auth.service import create_user
 from backend.audit.service import SYSTEM
+from backend.checklists.service import ensure_library
 from backend.db.migrate import migrate
 from backend.db.tx import transaction
 from backend.registry.tables import Department
@@ -38,6 +39,8 @@ async def _empty_tables() -> None:
     await engine.run_ddl("UPDATE form_version SET in_use = false")  # the library stays; pins do not
     if engine.engine_type == "postgres":
         await engine.run_ddl(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE")
+        # the cascade reaches form_version (created_by -> app_user): reload the library as migrate does
+        await ensure_library()
     else:
         for table in TABLES:
             await engine.run_ddl(f"DELETE FROM {table}")
