@@ -12,9 +12,10 @@ PageSizeParam = Parameter(ge=1, le=500, default=50, description="rows per page (
 
 
 class Page(msgspec.Struct):
-    """One page of a list and the total number of matching rows."""
+    """One page of a list and the number of matching rows (a lower bound when `total_exact` is false)."""
 
     items: list[Any]
     total: int
     page: int
     page_size: int
+    total_exact: bool = True

@@ -38,7 +38,9 @@ class EntityController(Controller):
             raise Forbidden("风险等级为内部信息", "risk classes are internal", code="auth.forbidden")
         rows, total = await entities.search(role=role, page=page, page_size=page_size, q=q, region=region,
                                             industry=industry, kind=kind, risk_class=risk_class, status=status)
-        return Page(rows, total, page, page_size)
+        # broad searches over a large register are counted up to COUNT_CAP only (an exact count costs more
+        # than the page): then `total` is COUNT_CAP + 1 and `total_exact` false ("more than 1,000")
+        return Page(rows, total, page, page_size, total_exact=total <= entities.COUNT_CAP)
 
     @post("/", guards=[requires("registry.write")], status_code=201)
     async def create_entity(self, request: Request, data: EntityCreate) -> dict:

@@ -101,3 +101,20 @@ def test_paging_bounds_are_validated(client, people):
     headers = login(client, "inspector")
     assert client.get("/api/v1/entities", params={"page": 0}, headers=headers).status_code == 400
     assert client.get("/api/v1/entities", params={"page_size": 100000}, headers=headers).status_code == 400
+
+
+def test_a_broad_search_reports_a_capped_total(client):
+    from backend.registry.demo import seed_demo
+    from backend.registry.entities import COUNT_CAP
+    from tests.integration.conftest import run
+
+    run(seed_demo(entities=COUNT_CAP + 200))
+    token = client.post("/api/v1/auth/login", json={"username": "admin", "password": "admin-choucha-2026",
+                                                     "device_name": "t"}).json()["token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    broad = client.get("/api/v1/entities", params={"page_size": 10}, headers=headers).json()
+    assert (broad["total"], broad["total_exact"], len(broad["items"])) == (COUNT_CAP + 1, False, 10)
+    narrow = client.get("/api/v1/entities", params={"q": broad["items"][3]["uscc"]}, headers=headers).json()
+    assert (narrow["total"], narrow["total_exact"]) == (1, True)
+    last = client.get("/api/v1/entities", params={"page_size": 100, "page": 12}, headers=headers).json()
+    assert len(last["items"]) == 100 and last["items"][0]["id"] > broad["items"][-1]["id"]
