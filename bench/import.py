@@ -383,7 +383,7 @@ def run_child(engine: str, stage: str, work: Path, extra: list[str]) -> dict:
         env["CHOUCHA_DATABASE_URL"] = f"{PG_SERVER}/{database}"
     try:
         done = subprocess.run([sys.executable, __file__, "--child", stage, *extra], env=env, cwd=ROOT,
-                              capture_output=True, text=True)
+                              capture_output=True, text=True, check=False)
     finally:
         if engine == "postgres":
             asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))

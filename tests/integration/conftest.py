@@ -39,8 +39,10 @@ async def _empty_tables() -> None:
     await engine.run_ddl("UPDATE form_version SET in_use = false")  # the library stays; pins do not
     if engine.engine_type == "postgres":
         await engine.run_ddl(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE")
-        # the cascade reaches form_version (created_by -> app_user): reload the library as migrate does
+        # the cascade reaches form_version (created_by -> app_user): reload the library as migrate does,
+        # then start the audit chain empty, as on SQLite
         await ensure_library()
+        await engine.run_ddl("TRUNCATE audit_entry RESTART IDENTITY")
     else:
         for table in TABLES:
             await engine.run_ddl(f"DELETE FROM {table}")

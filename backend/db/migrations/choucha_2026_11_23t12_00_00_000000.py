@@ -48,8 +48,8 @@ SQLITE = (
     "CREATE INDEX IF NOT EXISTS entity_uscc_prefix ON entity (uscc COLLATE NOCASE)",
     "CREATE INDEX IF NOT EXISTS entity_industry_prefix ON entity (industry COLLATE NOCASE)",
     "CREATE TABLE IF NOT EXISTS name_bigram_position (n INTEGER PRIMARY KEY)",
-    "INSERT OR IGNORE INTO name_bigram_position (n) WITH RECURSIVE p(n) AS "
-    "(SELECT 1 UNION ALL SELECT n + 1 FROM p WHERE n < 1000) SELECT n FROM p",
+    ("INSERT OR IGNORE INTO name_bigram_position (n) WITH RECURSIVE p(n) AS "
+     "(SELECT 1 UNION ALL SELECT n + 1 FROM p WHERE n < 1000) SELECT n FROM p"),
     # Contentless (the names stay in `entity`) and without positions: a search ANDs the bigrams of the
     # query and re-checks LIKE; a 'delete' must repeat the indexed text, recomputed from OLD.name.
     "CREATE VIRTUAL TABLE IF NOT EXISTS entity_name_bigrams USING fts5(bigrams, content='', detail='none')",
