@@ -67,7 +67,8 @@ async def ensure_library() -> dict[str, int]:
 
 async def list_forms() -> list[dict]:
     """Every form with its newest version's summary and all version numbers."""
-    rows = await FormVersion.select(*SUMMARY).order_by(FormVersion.form_id).order_by(FormVersion.version).run()
+    rows = await FormVersion.select(*SUMMARY).order_by(FormVersion.form_id).order_by(FormVersion.version).output(
+        load_json=True).run()
     forms: dict[str, dict] = {}
     for row in rows:
         entry = forms.setdefault(row["form_id"], {"versions": []})

@@ -27,6 +27,8 @@ def test_the_library_is_loaded_by_migrate(client, people):
     ids = {f["form_id"] for f in forms}
     assert {"market.public-info", "market.food-business", "grain.purchase", "grain.stock",
             "market.special-equipment", "safety.production", "environment.discharge-permit"} <= ids
+    assert all(isinstance(f["items"], list) for f in forms)
+    assert "LSCB-002" in next(f for f in forms if f["form_id"] == "grain.stock")["items"]
     grain = client.get("/api/v1/forms/grain.stock", headers=login(client, "inspector")).json()
     assert grain["definition"]["id"] == "grain.stock" and grain["title_zh"]
 
