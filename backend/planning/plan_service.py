@@ -22,7 +22,6 @@ CLASSES = tuple(r.value for r in RiskClass)
 PLAN_COLUMNS = ("id", "year", "jurisdiction", "title", "status", "items", "scope", "ratios", "counts",
                 "frequency_cap", "team_size", "workload_cap", "experts_per_team", "starts_on", "ends_on", "method",
                 "joint_partners", "created_at", "published_at", "closed_at")
-ADJUSTABLE = ("ratios", "counts", "starts_on", "ends_on", "team_size", "workload_cap")
 
 
 def _now() -> datetime:
