@@ -157,7 +157,10 @@ async def _spec(draw: dict, sources: list[str], observers: list[str]) -> tuple[D
     # every pooled entity, unsorted: the pairs become a mapping, so their order is immaterial (sorting a
     # million USCCs cost 0.4 s)
     pooled = list({u for pool in pools.values() for u in pool})
-    unavailable = unavailable_by_object(await queries.recusal_pairs(pooled))
+    previous = None
+    if any(p["avoid_previous_inspectors"] for p in plans):
+        previous = await queries.previous_inspectors(set(pooled))
+    unavailable = unavailable_by_object(await queries.recusal_pairs(pooled), previous)
     lead = plans[0]
     rules = TeamRules(team_size=max(p["team_size"] for p in plans), load_cap=min(p["workload_cap"] for p in plans),
                       experts_per_team=max(p["experts_per_team"] for p in plans))

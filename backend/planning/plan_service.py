@@ -21,7 +21,7 @@ from backend.registry.vocab import EntityKind, EntityScale, ItemMethod, RiskClas
 CLASSES = tuple(r.value for r in RiskClass)
 PLAN_COLUMNS = ("id", "year", "jurisdiction", "title", "status", "items", "scope", "ratios", "counts",
                 "frequency_cap", "team_size", "workload_cap", "experts_per_team", "starts_on", "ends_on", "method",
-                "joint_partners", "created_at", "published_at", "closed_at")
+                "joint_partners", "avoid_previous_inspectors", "created_at", "published_at", "closed_at")
 
 
 def _now() -> datetime:

@@ -115,3 +115,14 @@ async def department_ids(codes: list[str]) -> dict[str, int]:
     """Department code -> id."""
     rows = await Department.select(Department.id, Department.code).where(Department.code.is_in(codes or ["-"])).run()
     return {r["code"]: r["id"] for r in rows}
+
+
+async def previous_inspectors(usccs: set[str]) -> dict[str, list[str]]:
+    """Entity USCC -> the team (inspector ids as strings) of its latest earlier inspection."""
+    rows = await Task.select(Task.entity.uscc.as_alias("uscc"), Task.team).where(
+        Task.status.is_in(list(ACTIVE_TASK_STATES))).order_by(Task.id).output(load_json=True).run()
+    latest = {}
+    for row in rows:  # later tasks overwrite earlier ones
+        if row["uscc"] in usccs and row["team"]:
+            latest[row["uscc"]] = [str(member) for member in row["team"]]
+    return latest

@@ -38,6 +38,7 @@ class PlanCreate(msgspec.Struct, forbid_unknown_fields=True):
     experts_per_team: Annotated[int, msgspec.Meta(ge=0, le=5)] = 0
     method: Code = "onsite"
     joint_partners: list[Code] = []
+    avoid_previous_inspectors: bool = False
 
 
 class PlanAdjust(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from piccolo.columns import JSON, Date, ForeignKey, Integer, Text, Timestamptz, Varchar
+from piccolo.columns import JSON, Boolean, Date, ForeignKey, Integer, Text, Timestamptz, Varchar
 from piccolo.table import Table
 
 from backend.auth.tables import User
@@ -29,6 +29,7 @@ class Plan(Table, tablename="plan"):
     ends_on = Date()
     method = Varchar(length=20, default="onsite")
     joint_partners = JSON(default=[])
+    avoid_previous_inspectors = Boolean(default=False)
     created_by = ForeignKey(User, null=True, default=None)
     created_at = Timestamptz()
     published_at = Timestamptz(null=True, default=None)

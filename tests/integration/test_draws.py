@@ -252,3 +252,25 @@ def test_tasks_pin_the_form_versions_of_their_items(client, demo):
     in_use = {(r["form_id"], r["version"]) for r in run(FormVersion.select(
         FormVersion.form_id, FormVersion.version).where(FormVersion.in_use == True).run())}  # noqa: E712
     assert pinned <= in_use
+
+
+def test_a_plan_can_avoid_the_previous_inspectors(client, demo):
+    ratios = {"A": "0.2", "B": "0.2", "C": "0.3", "D": "0.5"}
+    first = published_plan(client, demo, ratios=ratios)
+    draw = announce(client, demo, [first["id"]])
+    client.post(f"/api/v1/draws/{draw['id']}/execute", headers=demo, json={"sources": SOURCES})
+    before = {t["object"]: set(t["members"]) for t in client.get(
+        f"/api/v1/draws/{draw['id']}/record", headers=demo).json()["teams"]}
+    second = published_plan(client, demo, ratios=ratios, avoid_previous_inspectors=True)
+    assert second["avoid_previous_inspectors"] is True
+    redraw = announce(client, demo, [second["id"]])
+    client.post(f"/api/v1/draws/{redraw['id']}/execute", headers=demo, json={"sources": ["1 2 3 4 5"]})
+    record = client.get(f"/api/v1/draws/{redraw['id']}/record", headers=demo).json()
+    assert verify_record(record) is None
+    again = [t for t in record["teams"] if t["object"] in before]
+    assert again  # some objects were drawn both times
+    for team in again:
+        avoided = {u["inspector"] for u in team["unavailable"] if u["reason"] == "previous_inspector"}
+        assert avoided == before[team["object"]] - {u["inspector"] for u in team["unavailable"]
+                                                    if u["reason"] == "recusal"}
+        assert not set(team["members"]) & before[team["object"]]
