@@ -5,6 +5,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh dev
+if ! command -v node >/dev/null; then
+  echo "The forms tests run the field app's evaluator under Node.js: apt-get install nodejs" >&2
+  exit 1
+fi
 PG_URL=${CHOUCHA_TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/choucha_test}
 unset CHOUCHA_TEST_DATABASE_URL CHOUCHA_DATABASE_URL CHOUCHA_DATA_DIR
 
