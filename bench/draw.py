@@ -38,8 +38,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import _draw_data as data  # noqa: E402 - the bench folder is the script's own
+from _pg import PG_SERVER, admin, postgres_available  # noqa: E402
 
-PG_SERVER = os.environ.get("CHOUCHA_BENCH_PG", "postgresql://postgres@127.0.0.1:5432")
 FULL = {"entities": 1_000_000, "inspectors": 10_000, "recusals": 50_000, "workload_cap": 30}
 QUICK = {"entities": 100_000, "inspectors": 1_000, "recusals": 5_000, "workload_cap": 30}
 SOURCES = ["9319", "2 5 12 8 10", "9 18 26 34 41 45"]
@@ -296,24 +296,6 @@ def child(args: argparse.Namespace) -> None:
 # ----------------------------------------------------------------------------------------- parent
 
 
-async def _admin(sql: str) -> None:
-    """Run one statement on the PostgreSQL server's `postgres` database."""
-    import asyncpg
-
-    conn = await asyncpg.connect(f"{PG_SERVER}/postgres")
-    try:
-        await conn.execute(sql)
-    finally:
-        await conn.close()
-
-
-def postgres_available() -> bool:
-    """True when the benchmark's PostgreSQL server answers."""
-    try:
-        asyncio.run(_admin("SELECT 1"))
-        return True
-    except Exception:  # noqa: BLE001 - any failure means: skip PostgreSQL
-        return False
 
 
 def run_child(env: dict, args: list[str]) -> dict:
@@ -330,7 +312,7 @@ def run_engine(engine: str, sizes: dict, work: Path, args: argparse.Namespace) -
     env.pop("CHOUCHA_DATABASE_URL", None)
     database = f"choucha_bench_draw_{os.getpid()}"
     if engine == "postgres":
-        asyncio.run(_admin(f'CREATE DATABASE "{database}"'))
+        asyncio.run(admin(f'CREATE DATABASE "{database}"'))
         env["CHOUCHA_DATABASE_URL"] = f"{PG_SERVER}/{database}"
     try:
         seeded = run_child(env, ["--child", "seed", "--sizes", json.dumps(sizes)])
@@ -339,7 +321,7 @@ def run_engine(engine: str, sizes: dict, work: Path, args: argparse.Namespace) -
         measured = run_child(env, ["--child", "measure", "--plan-id", str(seeded["plan_id"]), *extra])
     finally:
         if engine == "postgres":
-            asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+            asyncio.run(admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
     if args.profile:
         print_profile(engine, work / f"{engine}.prof")
     return {"seed": seeded, **measured}

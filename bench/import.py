@@ -35,8 +35,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from _pg import PG_SERVER, admin, postgres_available  # noqa: E402 - the bench folder is the script's own
 
-PG_SERVER = os.environ.get("CHOUCHA_BENCH_PG", "postgresql://postgres@127.0.0.1:5432")
 FULL = {"import_rows": 200_000, "search_rows": 1_000_000, "requests": 200, "baseline_requests": 40}
 QUICK = {"import_rows": 20_000, "search_rows": 100_000, "requests": 100, "baseline_requests": 20}
 CJK = range(0x4E00, 0xA000)
@@ -353,24 +353,6 @@ async def search_stage(n: int, requests: int, baseline_requests: int) -> dict:
 # ----------------------------------------------------------------------------------------- parent
 
 
-async def _admin(sql: str) -> None:
-    """Run one statement on the PostgreSQL server's `postgres` database."""
-    import asyncpg
-
-    conn = await asyncpg.connect(f"{PG_SERVER}/postgres")
-    try:
-        await conn.execute(sql)
-    finally:
-        await conn.close()
-
-
-def postgres_available() -> bool:
-    """True when the benchmark's PostgreSQL server answers."""
-    try:
-        asyncio.run(_admin("SELECT 1"))
-        return True
-    except Exception:  # noqa: BLE001 - any failure means: skip PostgreSQL
-        return False
 
 
 def run_child(engine: str, stage: str, work: Path, extra: list[str]) -> dict:
@@ -379,14 +361,14 @@ def run_child(engine: str, stage: str, work: Path, extra: list[str]) -> dict:
     env.pop("CHOUCHA_DATABASE_URL", None)
     database = f"choucha_bench_{os.getpid()}_{stage}"
     if engine == "postgres":
-        asyncio.run(_admin(f'CREATE DATABASE "{database}"'))
+        asyncio.run(admin(f'CREATE DATABASE "{database}"'))
         env["CHOUCHA_DATABASE_URL"] = f"{PG_SERVER}/{database}"
     try:
         done = subprocess.run([sys.executable, __file__, "--child", stage, *extra], env=env, cwd=ROOT,
                               capture_output=True, text=True, check=False)
     finally:
         if engine == "postgres":
-            asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+            asyncio.run(admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
     if done.returncode != 0:
         raise RuntimeError(f"{engine} {stage} failed:\n{done.stderr[-3000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])

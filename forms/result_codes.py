@@ -1,4 +1,4 @@
-"""The result-code table (DOMAIN.md §26, version 1) as the forms need it; mirrors the backend's seed table."""
+"""The result-code table (DOMAIN.md §26, version 1): the one copy; the backend seeds its database from it."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ RESULT_CODES: tuple[tuple[str, str, str], ...] = (
     ("11", "被撤销", "registration cancelled"),
     ("12", "迁出", "moved out of the jurisdiction"),
 )
-"""(code, 中文, English) in the table's order; a test keeps it equal to backend/registry/result_codes.py."""
+"""(code, 中文, English) in the table's order."""
 CODES = {code: i for i, (code, _, _) in enumerate(RESULT_CODES)}
 """Code → position in the table (the order suggested codes are listed in)."""
 EXCLUSIVE = frozenset({"1"})
