@@ -10,13 +10,16 @@ from backend.audit.controller import AuditController
 from backend.auth.controller import AuthController, UserController
 from backend.checklists.controller import FormController
 from backend.config import get_settings
+from backend.db.engine import close_pool, open_pool
 from backend.db.migrate import migrate
 from backend.errors import EXCEPTION_HANDLERS, problem
+from backend.fieldsync.controller import ReportController, SyncController
 from backend.fieldwork.controller import TaskController
 from backend.notify.controller import NotificationController
 from backend.planning.controller import DrawController, PlanController
 from backend.registry.controller import CatalogController, EntityController, InspectorController
 from backend.registry.import_controller import ImportExportController
+from backend.storage.controller import MediaController
 
 
 @get("/health", media_type=MediaType.JSON, tags=["ops"])
@@ -36,13 +39,16 @@ async def ready() -> Response:
 
 
 def create_app(*, run_migrations: bool = True) -> Litestar:
-    """Build the app; with `run_migrations` the database is brought up to date on start."""
+    """Build the app. As a server (`run_migrations`), it brings the database up to date and opens the
+    PostgreSQL connection pool on start; tests driving it in-process do neither."""
     return Litestar(
         route_handlers=[health, ready, AuthController, UserController, EntityController, InspectorController,
                         CatalogController, ImportExportController, AuditController, PlanController,
-                        DrawController, TaskController, NotificationController, FormController],
+                        DrawController, TaskController, NotificationController, FormController, SyncController,
+                        ReportController, MediaController],
         exception_handlers=EXCEPTION_HANDLERS,
-        on_startup=[migrate] if run_migrations else [],
+        on_startup=[migrate, open_pool] if run_migrations else [],
+        on_shutdown=[close_pool] if run_migrations else [],
         openapi_config=OpenAPIConfig(title="Choucha 抽查 API", version="1", path="/schema"),
         request_max_body_size=get_settings().max_upload_bytes,
     )

@@ -13,6 +13,10 @@ def _env(name: str, default: str = "") -> str:
     return os.environ.get(name, default).strip()
 
 
+def _flag(name: str, default: str) -> bool:
+    return _env(name, default).lower() in ("1", "true", "yes")
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything configurable. Each field names its variable; see README "Configuration"."""
@@ -35,6 +39,19 @@ class Settings:
     """CHOUCHA_S3_SECRET_KEY: secret access key."""
     s3_region: str = "us-east-1"
     """CHOUCHA_S3_REGION: signing region."""
+    s3_path_style: bool = True
+    """CHOUCHA_S3_PATH_STYLE (default true): http://host/bucket/key addressing (Ceph RGW, MinIO); false for
+    virtual-hosted http://bucket.host/key (AWS, most Chinese clouds)."""
+    media_max_bytes: int = 200 * 1024 * 1024
+    """CHOUCHA_MEDIA_MAX_BYTES: largest accepted media file (photo, audio, signature); larger gets 413."""
+    media_multipart_threshold: int = 8 * 1024 * 1024
+    """CHOUCHA_MEDIA_MULTIPART_THRESHOLD: files larger than this are uploaded in parts (resumable)."""
+    media_part_size: int = 8 * 1024 * 1024
+    """CHOUCHA_MEDIA_PART_SIZE: bytes per part of a multipart upload (S3 needs at least 5 MiB)."""
+    media_presign_seconds: int = 3600
+    """CHOUCHA_MEDIA_PRESIGN_SECONDS: how long a presigned upload URL stays valid."""
+    max_image_pixels: int = 120_000_000
+    """CHOUCHA_MAX_IMAGE_PIXELS: larger images are refused as decompression bombs (108 MP phones pass)."""
     max_upload_bytes: int = 512 * 1024 * 1024
     """CHOUCHA_MAX_UPLOAD_BYTES: largest accepted upload (imports, media); larger gets 413."""
     session_hours: int = 12
@@ -45,6 +62,13 @@ class Settings:
     """CHOUCHA_LOGIN_ATTEMPTS_PER_MINUTE: failed logins per user name and client before 429."""
     cookie_secure: bool = False
     """CHOUCHA_COOKIE_SECURE: set the Secure flag on cookies (true behind HTTPS)."""
+    db_pool_size: int = 10
+    """CHOUCHA_DB_POOL_SIZE (PostgreSQL): connections the server process keeps open (0: connect per query)."""
+
+    @property
+    def storage_backend(self) -> str:
+        """"s3" when an endpoint is configured, else "local" (the media directory)."""
+        return "s3" if self.s3_endpoint else "local"
 
     @property
     def is_postgres(self) -> bool:
@@ -62,7 +86,7 @@ class Settings:
         database_url = _env("CHOUCHA_DATABASE_URL") or f"sqlite:///{data_dir / 'choucha.sqlite3'}"
         if not database_url.startswith(("sqlite:///", "postgres://", "postgresql://")):
             raise ValueError(f"CHOUCHA_DATABASE_URL must be sqlite:///PATH or postgresql://…, got {database_url!r}")
-        return cls(
+        settings = cls(
             data_dir=data_dir,
             database_url=database_url,
             secret_key=_env("CHOUCHA_SECRET_KEY") or _stored_secret(data_dir),
@@ -72,12 +96,24 @@ class Settings:
             s3_access_key=_env("CHOUCHA_S3_ACCESS_KEY"),
             s3_secret_key=_env("CHOUCHA_S3_SECRET_KEY"),
             s3_region=_env("CHOUCHA_S3_REGION", "us-east-1"),
+            s3_path_style=_flag("CHOUCHA_S3_PATH_STYLE", "true"),
+            media_max_bytes=int(_env("CHOUCHA_MEDIA_MAX_BYTES", str(200 * 1024 * 1024))),
+            media_multipart_threshold=int(_env("CHOUCHA_MEDIA_MULTIPART_THRESHOLD", str(8 * 1024 * 1024))),
+            media_part_size=int(_env("CHOUCHA_MEDIA_PART_SIZE", str(8 * 1024 * 1024))),
+            media_presign_seconds=int(_env("CHOUCHA_MEDIA_PRESIGN_SECONDS", "3600")),
+            max_image_pixels=int(_env("CHOUCHA_MAX_IMAGE_PIXELS", "120000000")),
             max_upload_bytes=int(_env("CHOUCHA_MAX_UPLOAD_BYTES", str(512 * 1024 * 1024))),
             session_hours=int(_env("CHOUCHA_SESSION_HOURS", "12")),
             device_token_days=int(_env("CHOUCHA_DEVICE_TOKEN_DAYS", "90")),
             login_attempts_per_minute=int(_env("CHOUCHA_LOGIN_ATTEMPTS_PER_MINUTE", "5")),
-            cookie_secure=_env("CHOUCHA_COOKIE_SECURE", "false").lower() in ("1", "true", "yes"),
+            cookie_secure=_flag("CHOUCHA_COOKIE_SECURE", "false"),
+            db_pool_size=int(_env("CHOUCHA_DB_POOL_SIZE", "10")),
         )
+        # S3 refuses parts under 5 MiB (except the last) only at completion: fail at start instead
+        minimum = 5 * 1024 * 1024 if settings.s3_endpoint else 1
+        if settings.media_part_size < minimum:
+            raise ValueError(f"CHOUCHA_MEDIA_PART_SIZE must be at least {minimum} bytes")
+        return settings
 
 
 def _stored_secret(data_dir: Path) -> str:

@@ -61,6 +61,10 @@ class TooLarge(DomainError):
     status, code = 413, "payload.too_large"
 
 
+class UnsupportedMediaType(DomainError):
+    status, code = 415, "media.type"
+
+
 def problem(status: int, code: str, zh: str, en: str, **extra: Any) -> Response:
     """An application/problem+json response; `title` is the English message, `detail` the Chinese."""
     body = {"type": f"https://choucha.dev/problems/{code}", "title": en, "status": status,

@@ -9,6 +9,11 @@ if ! command -v node >/dev/null; then
   echo "The forms tests run the field app's evaluator under Node.js: apt-get install nodejs" >&2
   exit 1
 fi
+# The field app's test-only Node packages (fake-indexeddb, axe-core), pinned by their lock file.
+if command -v npm >/dev/null; then
+  npm ci --prefix tests/unit/pwa --no-audit --no-fund --silent || npm install --prefix tests/unit/pwa --no-audit --no-fund --silent
+fi
+[ -x "${CHOUCHA_CHROMIUM:-/usr/bin/chromium}" ] || echo "Chromium missing: the end-to-end tests skip (apt-get install -y chromium)" >&2
 PG_URL=${CHOUCHA_TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/choucha_test}
 unset CHOUCHA_TEST_DATABASE_URL CHOUCHA_DATABASE_URL CHOUCHA_DATA_DIR
 

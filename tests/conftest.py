@@ -6,6 +6,8 @@ import asyncio
 import os
 import tempfile
 
+pytest_plugins = ["tests.integration.s3_fixtures"]  # rgw, s3_store, rgw_settings: real S3 (Ceph RGW)
+
 _DATA_DIR = tempfile.mkdtemp(prefix="choucha-test-")
 os.environ["CHOUCHA_DATA_DIR"] = _DATA_DIR
 # CHOUCHA_TEST_DATABASE_URL=postgresql://… runs the integration tests on PostgreSQL (CI runs both).

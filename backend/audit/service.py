@@ -27,14 +27,21 @@ class Actor:
 SYSTEM = Actor(None, "system")
 
 
+async def hold_chain_lock() -> None:
+    """Take the chain's lock until the transaction ends (PostgreSQL; SQLite's BEGIN IMMEDIATE already
+    serialises writers). Rows numbered while holding it are numbered in commit order."""
+    engine = engine_finder()
+    if engine.engine_type == "postgres":
+        await engine.run_ddl(f"SELECT pg_advisory_xact_lock({_CHAIN_LOCK})")
+
+
 async def record(*, actor: Actor, action: str, target_type: str, target_id: Any,
                  before: Any = None, after: Any = None, detail: dict | None = None) -> dict:
     """Append one entry; call inside the use case's transaction so it commits or rolls back with it."""
     engine = engine_finder()
     if engine.current_transaction.get() is None:
         raise RuntimeError("audit.record must run inside a transaction")
-    if engine.engine_type == "postgres":
-        await engine.run_ddl(f"SELECT pg_advisory_xact_lock({_CHAIN_LOCK})")
+    await hold_chain_lock()
     head = await AuditEntry.select(AuditEntry.seq, AuditEntry.hash).order_by(
         AuditEntry.seq, ascending=False).first().run()
     entry = {

@@ -6,6 +6,8 @@ from backend.registry.vocab import Role
 
 ALL_ROLES = frozenset(Role)
 ADMINS = frozenset({Role.PLATFORM_ADMIN, Role.DEPT_ADMIN})
+FIELD_STAFF = frozenset({Role.PLATFORM_ADMIN, Role.DEPT_ADMIN, Role.TEAM_LEAD, Role.INSPECTOR})
+"""Who works on or reviews inspections; which tasks each reaches is decided by backend/fieldwork/access.py."""
 
 PERMISSIONS: dict[str, frozenset[Role]] = {
     "registry.read": ALL_ROLES,
@@ -27,9 +29,15 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "draws.full_record": frozenset({Role.PLATFORM_ADMIN, Role.DEPT_ADMIN, Role.OBSERVER}),
     "tasks.read": ALL_ROLES,
     "forms.read": ALL_ROLES,
+    "sync.use": frozenset({Role.PLATFORM_ADMIN, Role.DEPT_ADMIN, Role.TEAM_LEAD, Role.INSPECTOR}),
+    "reports.read": frozenset({Role.PLATFORM_ADMIN, Role.DEPT_ADMIN, Role.TEAM_LEAD, Role.INSPECTOR}),
+    "reports.review": frozenset({Role.PLATFORM_ADMIN, Role.DEPT_ADMIN, Role.TEAM_LEAD}),
     "forms.write": ADMINS,
+    "media.upload": FIELD_STAFF,
+    "media.read": FIELD_STAFF,
 }
-"""Permission -> roles that hold it. Observers read registers but never personal data or risk classes."""
+"""Permission -> roles that hold it. Observers read registers but never personal data or risk classes; media
+(photos of people and premises, voices, signatures, GPS) is personal evidence, so they never read it."""
 
 
 def allowed(role: str, permission: str) -> bool:

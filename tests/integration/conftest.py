@@ -20,8 +20,9 @@ from backend.registry.tables import Department
 
 PASSWORD = "correct-horse-battery"
 ROLES = ("platform_admin", "dept_admin", "team_lead", "inspector", "observer")
-TABLES = ("notification", "task_member", "task", "draw", "plan_adjustment", "plan", "audit_entry", "recusal",
-          "auth_session", "inspector", "app_user", "expert", "inspection_item", "entity", "department")
+TABLES = ("sync_change", "sync_mutation", "sync_device", "report", "notification", "task_member", "media", "task",
+          "draw", "plan_adjustment", "plan", "audit_entry", "recusal", "auth_session", "inspector", "app_user", "expert",
+          "inspection_item", "entity", "department")
 
 
 def run(coro):

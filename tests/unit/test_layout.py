@@ -17,7 +17,8 @@ PURE_MODULES = ["backend/registry/uscc.py", "backend/registry/codes.py", "backen
                 "backend/registry/importing.py", "backend/registry/demo_data.py", "backend/audit/chain.py",
                 "backend/ids.py"] + [f"backend/planning/{name}.py" for name in (
                     "errors", "sortition", "order_statistic", "strata", "eligibility", "roster", "teams", "joint",
-                    "record", "verify")]
+                    "record", "verify")] + [f"backend/storage/{name}.py" for name in (
+                    "rules", "sniff", "audio", "webm")] + ["backend/fieldsync/rules.py"]
 
 
 def imported_roots(path: Path) -> set[str]:

@@ -1,0 +1,88 @@
+"""Faults on a real server process: answers lost on the way back, and the server killed mid-batch."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from backend.fieldsync.tables import Report, SyncMutation
+from tests.integration.conftest import PASSWORD, run
+from tests.integration.fieldwork_factory import ITEM, make_task
+from tests.integration.live_server import CuttingProxy, LiveServer
+from sync.client import Device
+
+
+@pytest.fixture
+def server(people) -> Iterator[LiveServer]:
+    live = LiveServer().start()
+    yield live
+    live.stop()
+
+
+def _token(url: str) -> dict:
+    response = httpx.post(f"{url}/api/v1/auth/login", json={"username": "inspector", "password": PASSWORD,
+                                                            "device_name": "faults"})
+    return {"Authorization": f"Bearer {response.json()['token']}"}
+
+
+def _device(url: str, headers: dict) -> Device:
+    def transport(path: str, body: dict) -> tuple[int, dict]:
+        response = httpx.post(f"{url}{path}", json=body, headers=headers, timeout=30)
+        return response.status_code, response.json()
+
+    return Device(transport, clock=lambda: int(time.time() * 1000))
+
+
+def _written(task_id: int) -> int:
+    state = run(Report.select(Report.state).where(Report.task == task_id).first().output(load_json=True).run())
+    return sum(len(writes) for writes in state["state"]["fields"].values()) if state else 0
+
+
+def test_an_answer_lost_on_the_way_back_is_replayed_not_applied_twice(server):
+    task = run(make_task())
+    proxy = CuttingProxy(server.port)
+    headers = _token(server.url)
+    dev = _device(f"http://127.0.0.1:{proxy.port}", headers)
+    for n in range(20):
+        dev.answer(task["uid"], ITEM, {"person_in_charge": f"负责人{n}"})
+    proxy.cut_responses = True
+    with pytest.raises(httpx.HTTPError):
+        dev.push()
+    assert len(dev.outbox) == 20  # nothing acknowledged, so nothing left the outbox
+    proxy.cut_responses = False
+    assert dev.push() == 20
+    assert run(SyncMutation.count().run()) == 20
+    assert _written(task["id"]) == 20
+    assert all(dev.outcomes[n]["status"] == "applied" for n in range(1, 21))
+    proxy.close()
+
+
+def test_a_server_killed_mid_batch_loses_nothing_and_duplicates_nothing(server):
+    task = run(make_task())
+    headers = _token(server.url)
+    dev = _device(server.url, headers)
+    for n in range(500):
+        dev.answer(task["uid"], ITEM, {"person_in_charge": f"负责人{n}"})
+    errors = []
+    sender = threading.Thread(target=lambda: _push_expecting_a_cut(dev, errors))
+    sender.start()
+    time.sleep(0.15)
+    server.kill()
+    sender.join()
+    before = run(SyncMutation.count().run())
+    assert before in (0, 500), before  # one transaction per batch: all of it or none of it
+    server.start()
+    assert dev.push(batch=500) == 500
+    assert run(SyncMutation.count().run()) == 500
+    assert _written(task["id"]) == 500
+
+
+def _push_expecting_a_cut(dev: Device, errors: list) -> None:
+    try:
+        dev.push(batch=500)
+    except httpx.HTTPError as error:
+        errors.append(error)
