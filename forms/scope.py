@@ -119,9 +119,11 @@ def start(definition: dict | Form, answers: object, today: date | str | None) ->
     return form, FormScope(form, answers, today) if type(answers) is dict else None
 
 
-def walk(scope: FormScope, *, hidden: bool = False) -> Iterator[tuple[object, object, str, bool]]:
-    """Every node as (field, scope, answer path, shown), in form order; hidden subtrees only if `hidden`."""
-    stack = [(section, scope, section.name) for section in reversed(scope.form.sections)]
+def walk(scope: FormScope, *, hidden: bool = False,
+         roots: list | None = None) -> Iterator[tuple[object, object, str, bool]]:
+    """Every node as (field, scope, answer path, shown), in form order; hidden subtrees only if `hidden`.
+    `roots` (fields of the form level) walks only their subtrees."""
+    stack = [(section, scope, section.name) for section in reversed(roots or scope.form.sections)]
     while stack:
         field, where, path = stack.pop()
         shown = where.visible(field.name)

@@ -20,7 +20,8 @@ from forms.messages import answer_message
 from forms.scope import start, walk
 from forms.values import is_missing, truthy
 
-__all__ = ["validate", "visibility", "calculated_values", "findings", "suggested_result_codes", "walk"]
+__all__ = ["validate", "validate_fields", "visibility", "calculated_values", "findings", "suggested_result_codes",
+           "walk"]
 HARD = frozenset({"type", "choice", "result_code"})
 """Answer errors after which the value is unusable (no range or constraint check follows)."""
 ANSWERED = frozenset({"yes_no_na", "select_one", "select_multiple", "text", "integer", "decimal", "date", "time",
@@ -41,6 +42,29 @@ def validate(definition: dict | Form, answers: object, *, today: date | str | No
         elif field.type == "repeat":
             _check_rows(field, where, path, errors)
     errors += [_error(name, "unknown_field", name=name) for name in sorted(answers) if name not in form.answer_names]
+    return errors
+
+
+def validate_fields(definition: dict | Form, answers: object, names, *, today: date | str | None) -> list[FormError]:
+    """The errors `validate` reports at the named answers (and inside them, for repeats), found without walking
+    the rest of the form: what a server checks when a device changes a few fields."""
+    form, scope = start(definition, answers, today)
+    if scope is None:
+        return [_error("", "not_an_object")]
+    errors: list[FormError] = []
+    roots = []
+    for name in names:
+        if name in form.answer_names:
+            roots.append(form.fields[name])
+        else:
+            errors.append(_error(name, "unknown_field", name=name))
+    for field, where, path, shown in walk(scope, roots=roots):
+        if not shown:
+            continue
+        if field.type in ANSWERED:
+            _check_answer(field, where, path, errors)
+        elif field.type == "repeat":
+            _check_rows(field, where, path, errors)
     return errors
 
 

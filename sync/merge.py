@@ -58,7 +58,8 @@ def apply(state: dict, mutation: Mutation, *, received_ms: int, user_id: int | N
         return _intent(state, mutation, stamp, check_submit)
     if not lifecycle.accepts_data(state["status"]):
         keep_late(state, mutation, stamp, reason=f"report {state['status']}")
-        return Outcome("late", "sync.report_closed", "报告已审核通过，变更另行保存", "report already approved; kept as late data")
+        return Outcome("late", "sync.report_closed", "报告已审核通过，变更另行保存",
+                       "report already approved; kept as late data")
     write = {"t": list(stamp), "d": mutation.device, "u": user_id}
     if mutation.op == "answers":
         return _answers(state, mutation, write, check_answers)

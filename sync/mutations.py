@@ -96,16 +96,17 @@ def _answers(body: dict) -> None:
     if not isinstance(item, str) or not (item == REPORT_ITEM or NAME.fullmatch(item)):
         raise MutationError("sync.malformed", "检查事项编码无效", "item must be an item code or _report", "item")
     if not isinstance(values, dict) or not values or len(values) > MAX_VALUES:
-        raise MutationError("sync.malformed", "答案必须是非空对象", f"values must be an object of 1–{MAX_VALUES} fields",
-                            "values")
+        raise MutationError("sync.malformed", "答案必须是非空对象",
+                            f"values must be an object of 1–{MAX_VALUES} fields", "values")
     for name in values:
         if not NAME.fullmatch(name) or (item == REPORT_ITEM and name not in REPORT_FIELDS):
-            raise MutationError("sync.malformed", f"字段名无效：{name}", f"invalid field name: {name}", f"values.{name}")
+            raise MutationError("sync.malformed", f"字段名无效：{name}", f"invalid field name: {name}",
+                                f"values.{name}")
     if not isinstance(base, dict) or any(
             not isinstance(ids, list) or not all(isinstance(i, str) and len(i) <= 60 for i in ids)
             for ids in base.values()):
-        raise MutationError("sync.malformed", "base 必须是字段到写入编号列表的映射", "base maps fields to write-id lists",
-                            "base")
+        raise MutationError("sync.malformed", "base 必须是字段到写入编号列表的映射",
+                            "base maps fields to write-id lists", "base")
 
 
 def _element(body: dict) -> None:

@@ -21,7 +21,8 @@ def report_view(state: dict) -> dict:
         others = [_write(wid, writes[wid]) for wid in ids[1:] if writes[wid]["v"] != current["v"]]
         if others:
             conflicts.append({"item": item, "field": name, "current": _write(ids[0], current), "others": others})
-    view = {"status": state["status"], "answers": {item: current_answers(state, item) for item in _items(state)}, "heads": heads, "conflicts": conflicts,
+    answers = {item: current_answers(state, item) for item in _items(state)}
+    view = {"status": state["status"], "answers": answers, "heads": heads, "conflicts": conflicts,
             "signatures": {slot: s["v"] for slot, s in sorted(state["signatures"].items())},
             "attempts": [{"slot": a["slot"], "value": a["v"], "write": a["w"], "device": a["d"], "hlc": a["t"]}
                          for a in state["attempts"]],

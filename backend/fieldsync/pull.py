@@ -61,7 +61,8 @@ async def pull(*, user: CurrentUser, device_id: str, cursor: str | None, limit: 
         page = await _page(visible, held, after if after is not None else head, limit, head)
         await queries.save_device(device_id=device_id, now=now, scope=sorted(held | page.pop("sent")))
     if after is None:
-        page["codes"] = {"version": TABLE_VERSION, "codes": [{"code": c, "zh": zh, "en": en} for c, zh, en in RESULT_CODES]}
+        codes = [{"code": code, "zh": zh, "en": en} for code, zh, en in RESULT_CODES]
+        page["codes"] = {"version": TABLE_VERSION, "codes": codes}
     return {**base, **page}
 
 

@@ -15,7 +15,7 @@ from backend.fieldsync.rules import answer_errors, submit_errors
 from backend.fieldwork.access import FieldScope, may_edit, scope_of
 from sync import merge
 from sync.ledger import Ledger
-from sync.mutations import MutationError, digest, parse
+from sync.mutations import MutationError, parse
 
 CHINA = ZoneInfo("Asia/Shanghai")
 KEY_REUSED = {"status": "rejected", "code": "sync.key_reused",
@@ -56,11 +56,12 @@ async def push(*, user: CurrentUser, device_id: str, mutations: list[dict], now:
             else:
                 outcome, task_id = await batch.apply(raw)
                 ledger.take(raw, outcome)
-                batch.taken.append({"device": device_id, "seq": raw["seq"], "digest": digest(raw), "task": task_id,
-                                    "status": outcome["status"], "outcome": outcome, "received_at": now})
+                batch.taken.append({"device": device_id, "seq": raw["seq"], "digest": ledger.taken[raw["seq"]][0],
+                                    "task": task_id, "status": outcome["status"], "outcome": outcome,
+                                    "received_at": now})
                 results.append({"seq": raw["seq"], "ack": True, **outcome})
-        await batch.save(device_id)
         await queries.save_device(device_id=device_id, now=now, next_seq=ledger.next_seq)
+        await batch.save(device_id)
     return {"results": results, "next_seq": ledger.next_seq, "gap": gap, "server_time": now.isoformat()}
 
 
@@ -130,15 +131,20 @@ class _Batch:
         self.changed.setdefault(task["id"], []).append(mutation.seq)
 
     async def save(self, device_id: str) -> None:
-        """Write the changed reports, the feed, the audit entries and the taken mutations."""
+        """Write the taken mutations, then the audit entries, the changed reports and the feed.
+
+        The first audit entry takes the chain lock, which every other push and review waits for until this
+        one commits, while each statement waits its turn on the busy event loop: the device's own rows are
+        written before it, and no statement that changes nothing is sent under it."""
+        await queries.record_mutations(self.taken)
+        status_of = {t["id"]: t["status"] for t in self.tasks.values()}
         for task_id, seqs in sorted(self.changed.items()):
             report = self.reports[task_id]
             await record(actor=self.user.actor, action="report.sync", target_type="task", target_id=task_id,
                          after={"version": report["version"], "status": report["status"]},
                          detail={"device": device_id, "mutations": seqs})
-            await queries.save_report(report=report, now=self.now)
+            await queries.save_report(report=report, now=self.now, task_status=status_of[task_id])
         for refusal in self.refused:
             await record(actor=self.user.actor, action="sync.forbidden", target_type="task",
                          target_id=refusal["task"], detail={"device": device_id, **refusal})
         await queries.append_changes(sorted(self.changed), kind="report", now=self.now)
-        await queries.record_mutations(self.taken)

@@ -77,19 +77,23 @@ async def reports_of(task_ids: list[int]) -> dict[int, dict]:
     return {r["task"]: r for r in rows}
 
 
-async def save_report(*, report: dict, now: datetime) -> dict:
-    """Insert or update a report's state, status and version; the task's status follows the report's."""
+async def save_report(*, report: dict, now: datetime, task_status: str | None = None) -> dict:
+    """Insert or update a report's state, status and version; the task's status follows the report's
+    (`task_status`, the task's status as the caller read it in this transaction, spares a no-op update)."""
     values = {"status": report["status"], "state": report["state"], "version": report["version"], "updated_at": now}
     for key in ("return_reasons", "submitted_at", "reviewed_at", "reviewed_by"):
         if key in report:
             values[key] = report[key]
     if report.get("id"):
         await Report.update({getattr(Report, k): v for k, v in values.items()}).where(Report.id == report["id"]).run()
-    else:
-        row = await Report.insert(Report(task=report["task"], created_at=now, **values)).returning(Report.id).run()
+    else:  # plain values: building a Report instance's INSERT cost more than the JSON of its state
+        row = await insert_rows(Report, [{"task": report["task"], "return_reasons": [], "submitted_at": None,
+                                          "reviewed_at": None, "reviewed_by": None, "created_at": now, **values}],
+                                returning=("id",))
         report["id"] = row[0]["id"]
-    await Task.update({Task.status: report["status"], Task.updated_at: now}).where(
-        (Task.id == report["task"]) & (Task.status != report["status"])).run()
+    if task_status != report["status"]:
+        await Task.update({Task.status: report["status"], Task.updated_at: now}).where(
+            (Task.id == report["task"]) & (Task.status != report["status"])).run()
     return report
 
 

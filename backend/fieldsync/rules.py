@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 from forms.definition import Form
-from forms.validate import validate
+from forms.validate import validate, validate_fields
 from sync.merge import current_answers
 from sync.mutations import REPORT_ITEM
 
-PATH_NAME = re.compile(r"[^.\[]+")
 THROUGH_SETS = frozenset({"photo", "audio", "signature"})
 """Field types answered through set elements and signatures (merged without loss), never by `answers`."""
 SUMMARY_LIMIT = 4000
@@ -33,10 +31,10 @@ def answer_errors(form: Form | None, item: str, merged: dict, written: dict, *, 
     through_sets = [name for name in written if name in form.fields and form.fields[name].type in THROUGH_SETS]
     if through_sets:
         return [_problem(f"{item}.{name}", "use_sets", "照片、录音和签名字段须通过媒体或签名变更提交",
-                         "photo, audio and signature fields are answered by add/sign mutations") for name in through_sets]
-    errors = [e for e in validate(form, merged, today=today) if e.code != "required"
-              and PATH_NAME.match(e.path) and PATH_NAME.match(e.path).group() in written]
-    return _at(item, errors)
+                         "photo, audio and signature fields are answered by add/sign mutations")
+                for name in through_sets]
+    errors = validate_fields(form, merged, sorted(written), today=today)
+    return _at(item, [e for e in errors if e.code != "required"])
 
 
 def report_field_errors(values: dict) -> list[dict]:
