@@ -20,6 +20,7 @@ from backend.planning.controller import DrawController, PlanController
 from backend.registry.controller import CatalogController, EntityController, InspectorController
 from backend.registry.import_controller import ImportExportController
 from backend.storage.controller import MediaController
+from backend.web.routes import PWA_ROUTES
 
 
 @get("/health", media_type=MediaType.JSON, tags=["ops"])
@@ -45,7 +46,7 @@ def create_app(*, run_migrations: bool = True) -> Litestar:
         route_handlers=[health, ready, AuthController, UserController, EntityController, InspectorController,
                         CatalogController, ImportExportController, AuditController, PlanController,
                         DrawController, TaskController, NotificationController, FormController, SyncController,
-                        ReportController, MediaController],
+                        ReportController, MediaController, *PWA_ROUTES],
         exception_handlers=EXCEPTION_HANDLERS,
         on_startup=[migrate, open_pool] if run_migrations else [],
         on_shutdown=[close_pool] if run_migrations else [],

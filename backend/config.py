@@ -62,6 +62,8 @@ class Settings:
     """CHOUCHA_LOGIN_ATTEMPTS_PER_MINUTE: failed logins per user name and client before 429."""
     cookie_secure: bool = False
     """CHOUCHA_COOKIE_SECURE: set the Secure flag on cookies (true behind HTTPS)."""
+    pwa_dir: Path = Path(__file__).resolve().parents[1] / "pwa"
+    """CHOUCHA_PWA_DIR (default the shipped pwa/): the field app's files served at /app/."""
     db_pool_size: int = 10
     """CHOUCHA_DB_POOL_SIZE (PostgreSQL): connections the server process keeps open (0: connect per query)."""
 
@@ -108,6 +110,7 @@ class Settings:
             login_attempts_per_minute=int(_env("CHOUCHA_LOGIN_ATTEMPTS_PER_MINUTE", "5")),
             cookie_secure=_flag("CHOUCHA_COOKIE_SECURE", "false"),
             db_pool_size=int(_env("CHOUCHA_DB_POOL_SIZE", "10")),
+            pwa_dir=Path(_env("CHOUCHA_PWA_DIR") or Path(__file__).resolve().parents[1] / "pwa"),
         )
         # S3 refuses parts under 5 MiB (except the last) only at completion: fail at start instead
         minimum = 5 * 1024 * 1024 if settings.s3_endpoint else 1

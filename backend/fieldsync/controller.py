@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from typing import Literal
 
 import msgspec
 from litestar import Controller, Request, get, post
 
 from backend.auth.guards import requires, user_of
 from backend.errors import InvalidInput
+from backend.paging import Page, PageParam, PageSizeParam
 from backend.fieldsync import pull as pulling
 from backend.fieldsync import push as pushing
 from backend.fieldsync import review
@@ -55,6 +57,13 @@ class ReportController(Controller):
 
     path = "/api/v1/reports"
     tags = ["fieldwork"]
+
+    @get("/", guards=[requires("reports.review")])
+    async def list_reports(self, request: Request, page: int = PageParam, page_size: int = PageSizeParam,
+                           status: Literal["submitted", "returned", "approved", "in_progress"] = "submitted") -> Page:
+        """Reports of the caller's departments in one status: by default those awaiting approval."""
+        rows, total = await review.awaiting(user=user_of(request), status=status, page=page, page_size=page_size)
+        return Page(rows, total, page, page_size)
 
     @get("/{task_uid:str}", guards=[requires("reports.read")])
     async def read(self, request: Request, task_uid: str) -> dict:

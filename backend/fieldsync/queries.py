@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from piccolo.columns.combination import WhereRaw
+
 from backend.audit.service import hold_chain_lock
 from backend.checklists.tables import FormVersion
 from backend.db.bulk import insert_rows
@@ -95,6 +97,23 @@ async def save_report(*, report: dict, now: datetime, task_status: str | None = 
         await Task.update({Task.status: report["status"], Task.updated_at: now}).where(
             (Task.id == report["task"]) & (Task.status != report["status"])).run()
     return report
+
+
+async def reports_in_status(*, status: str, department: str | None, page: int,
+                            page_size: int) -> tuple[list[dict], int]:
+    """Reports in `status` (of one department's tasks, or all), with their task and entity, oldest first."""
+    query = Report.select(Report.id, Report.status, Report.version, Report.submitted_at, Report.updated_at,
+                          Report.task.uid.as_alias("task"), Report.task.due_on.as_alias("due_on"),
+                          Report.task.entity.name.as_alias("entity_name"),
+                          Report.task.entity.uscc.as_alias("uscc")).where(Report.status == status)
+    count = Report.count().where(Report.status == status)
+    if department is not None:
+        condition = WhereRaw('"report"."task" IN (SELECT id FROM task WHERE CAST(departments AS TEXT) LIKE {})',
+                             f'%"{department}"%')
+        query, count = query.where(condition), count.where(condition)
+    rows = await query.order_by(Report.updated_at).order_by(Report.id).limit(page_size).offset(
+        (page - 1) * page_size).run()
+    return rows, await count.run()
 
 
 async def append_changes(task_ids: list[int], *, kind: str, now: datetime) -> None:

@@ -40,6 +40,15 @@ async def read(*, user: CurrentUser, task_uid: str) -> dict:
     return document
 
 
+async def awaiting(*, user: CurrentUser, status: str, page: int, page_size: int) -> tuple[list[dict], int]:
+    """Reports in one status (by default those awaiting review) of the tasks the user reviews, oldest first."""
+    scope = await scope_of(user)
+    if not scope.reviews:
+        return [], 0
+    return await queries.reports_in_status(status=status, department=None if scope.role == "platform_admin"
+                                           else scope.department_code or "-", page=page, page_size=page_size)
+
+
 async def decide(*, user: CurrentUser, task_uid: str, act: str, reasons: list[str], now: datetime) -> dict:
     """Approve or return a submitted report, in one transaction with its audit entry and feed change."""
     scope = await scope_of(user)

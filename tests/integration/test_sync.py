@@ -242,3 +242,25 @@ def test_two_devices_offline_then_the_lead_resolves_the_conflict_and_approves(cl
     after = client.get(f"/api/v1/reports/{task['uid']}", headers=lead_headers).json()
     assert after["answers"][ITEM]["person_in_charge"] == "张三"
     assert [w["value"] for w in after["history"][f"{ITEM}/person_in_charge"]].count("李四") == 1  # kept, not lost
+
+
+def test_leads_list_the_reports_awaiting_them(client, task):
+    other = run(make_task(team=("inspector-3", "inspector-4"), department="LSCB", uscc="91320612MA1N2P3Q5A"))
+    for owner, uid in (("inspector", task["uid"]), ("inspector-3", other["uid"])):
+        dev = device(client, login(client, owner.replace("-", "_")) if owner == "inspector" else _login(client, owner))
+        dev.answer(uid, ITEM, {"person_in_charge": "张三"})
+        dev.intent(uid, "start")
+        dev.push()
+    lead = login(client, "team_lead")
+    listed = client.get("/api/v1/reports?status=in_progress", headers=lead).json()
+    assert [r["task"] for r in listed["items"]] == [task["uid"]] and listed["total"] == 1  # not LSCB's
+    assert client.get("/api/v1/reports", headers=lead).json()["items"] == []
+    assert client.get("/api/v1/reports", headers=login(client, "inspector")).status_code == 403
+
+
+def _login(client, username: str) -> dict:
+    from tests.integration.conftest import PASSWORD
+
+    response = client.post("/api/v1/auth/login", json={"username": username, "password": PASSWORD,
+                                                       "device_name": "pytest"})
+    return {"Authorization": f"Bearer {response.json()['token']}"}

@@ -1,0 +1,1 @@
+"""Serving the field app (pwa/) from the backend."""
