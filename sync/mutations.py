@@ -51,7 +51,6 @@ class Mutation:
     stamp: hlc.Stamp
     op: str
     body: dict = field(default_factory=dict)
-    digest: str = ""
 
     @property
     def write_id(self) -> str:
@@ -88,7 +87,7 @@ def parse(raw: object) -> Mutation:
         raise MutationError("sync.unknown_op", f"未知的变更类型：{op!r}", f"unknown mutation op: {op!r}", "op")
     body = {k: v for k, v in raw.items() if k not in ("device", "seq", "task", "hlc", "op")}
     check(body)
-    return Mutation(key[0], key[1], raw["task"], stamp, op, body, digest(raw))
+    return Mutation(key[0], key[1], raw["task"], stamp, op, body)
 
 
 def _answers(body: dict) -> None:

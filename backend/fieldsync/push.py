@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from backend.audit.service import record
+from backend.audit.service import Event, record_many
 from backend.auth.service import CurrentUser
 from backend.db.tx import transaction
 from backend.errors import Forbidden
@@ -81,7 +81,7 @@ class _Batch:
     async def load(self, mutations: list[dict]) -> None:
         """Fetch the tasks and reports the batch names, in two queries."""
         uids = sorted({m["task"] for m in mutations if isinstance(m.get("task"), str)})
-        self.tasks = await queries.tasks_by_uid(uids)
+        self.tasks = await queries.tasks_by_uid(uids, lock=True)
         self.reports = await queries.reports_of([t["id"] for t in self.tasks.values()])
 
     async def apply(self, raw: dict) -> tuple[dict, int | None]:
@@ -131,20 +131,19 @@ class _Batch:
         self.changed.setdefault(task["id"], []).append(mutation.seq)
 
     async def save(self, device_id: str) -> None:
-        """Write the taken mutations, then the audit entries, the changed reports and the feed.
-
-        The first audit entry takes the chain lock, which every other push and review waits for until this
-        one commits, while each statement waits its turn on the busy event loop: the device's own rows are
-        written before it, and no statement that changes nothing is sent under it."""
+        """Write the taken mutations and the changed reports (their tasks are locked), then, under the audit
+        chain's lock, which every other push and review waits for until this one commits, only the audit
+        entries (one insert) and the feed rows."""
         await queries.record_mutations(self.taken)
         status_of = {t["id"]: t["status"] for t in self.tasks.values()}
+        events = []
         for task_id, seqs in sorted(self.changed.items()):
             report = self.reports[task_id]
-            await record(actor=self.user.actor, action="report.sync", target_type="task", target_id=task_id,
-                         after={"version": report["version"], "status": report["status"]},
-                         detail={"device": device_id, "mutations": seqs})
             await queries.save_report(report=report, now=self.now, task_status=status_of[task_id])
-        for refusal in self.refused:
-            await record(actor=self.user.actor, action="sync.forbidden", target_type="task",
-                         target_id=refusal["task"], detail={"device": device_id, **refusal})
+            events.append(Event(self.user.actor, "report.sync", "task", task_id,
+                                after={"version": report["version"], "status": report["status"]},
+                                detail={"device": device_id, "mutations": seqs}))
+        events += [Event(self.user.actor, "sync.forbidden", "task", refusal["task"],
+                         detail={"device": device_id, **refusal}) for refusal in self.refused]
+        await record_many(events)
         await queries.append_changes(sorted(self.changed), kind="report", now=self.now)

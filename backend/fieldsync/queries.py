@@ -54,13 +54,17 @@ async def record_mutations(rows: list[dict]) -> None:
         await insert_rows(SyncMutation, rows)
 
 
-async def tasks_by_uid(uids: list[str]) -> dict[str, dict]:
-    """Task rows (the fields access and merging need) by uid."""
+async def tasks_by_uid(uids: list[str], *, lock: bool = False) -> dict[str, dict]:
+    """Task rows (the fields access and merging need) by uid. With `lock` (PostgreSQL), the rows stay locked,
+    in id order, until the transaction ends: two pushes (or a push and a review) of one report take turns
+    instead of both merging into the same version; SQLite's BEGIN IMMEDIATE already serialises them."""
     if not uids:
         return {}
-    rows = await Task.select(*[getattr(Task, f) for f in TASK_FIELDS]).where(Task.uid.is_in(uids)).output(
-        load_json=True).run()
-    return {r["uid"]: r for r in rows}
+    query = Task.select(*[getattr(Task, f) for f in TASK_FIELDS]).where(Task.uid.is_in(uids)).order_by(
+        Task.id).output(load_json=True)
+    if lock and Task._meta.db.engine_type == "postgres":
+        query = query.lock_rows("UPDATE", of=(Task,))
+    return {r["uid"]: r for r in await query.run()}
 
 
 async def tasks_by_id(ids: list[int]) -> list[dict]:

@@ -18,8 +18,8 @@ from sync.merge import media_hashes, new_state
 from sync.views import history, report_view
 
 
-async def _task_and_report(task_uid: str) -> tuple[dict, dict | None]:
-    task = (await queries.tasks_by_uid([task_uid])).get(task_uid)
+async def _task_and_report(task_uid: str, *, lock: bool = False) -> tuple[dict, dict | None]:
+    task = (await queries.tasks_by_uid([task_uid], lock=lock)).get(task_uid)
     if task is None:
         raise NotFound("任务不存在", "no such task", code="task.not_found")
     return task, (await queries.reports_of([task["id"]])).get(task["id"])
@@ -53,7 +53,7 @@ async def decide(*, user: CurrentUser, task_uid: str, act: str, reasons: list[st
     """Approve or return a submitted report, in one transaction with its audit entry and feed change."""
     scope = await scope_of(user)
     async with transaction():
-        task, report = await _task_and_report(task_uid)
+        task, report = await _task_and_report(task_uid, lock=True)
         if not may_review(scope, task):
             raise Forbidden("无权审核该报告", "you may not review this report", code="report.forbidden")
         state = report["state"] if report else new_state()

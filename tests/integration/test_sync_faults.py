@@ -86,3 +86,25 @@ def _push_expecting_a_cut(dev: Device, errors: list) -> None:
         dev.push(batch=500)
     except httpx.HTTPError as error:
         errors.append(error)
+
+
+def test_concurrent_pushes_to_one_report_lose_nothing(server):
+    """Two team members push to the same report at the same moment, many times: every write is merged (on
+    PostgreSQL the task rows are locked, so neither merges into a version the other is replacing)."""
+    task = run(make_task())
+    devices = []
+    for username in ("inspector", "inspector-2"):
+        response = httpx.post(f"{server.url}/api/v1/auth/login", json={
+            "username": username, "password": PASSWORD, "device_name": "race"})
+        devices.append(_device(server.url, {"Authorization": f"Bearer {response.json()['token']}"}))
+    for round_ in range(8):
+        for n, dev in enumerate(devices):
+            for k in range(5):
+                dev.answer(task["uid"], ITEM, {"person_in_charge": f"{n}-{round_}-{k}"})
+        threads = [threading.Thread(target=dev.push) for dev in devices]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert all(not dev.outbox for dev in devices)
+    assert _written(task["id"]) == 2 * 8 * 5
