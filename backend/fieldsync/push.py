@@ -18,10 +18,12 @@ from sync.ledger import Ledger
 from sync.mutations import MutationError, parse
 
 CHINA = ZoneInfo("Asia/Shanghai")
-KEY_REUSED = {"status": "rejected", "code": "sync.key_reused",
-              "message": {"zh": "该变更编号已用于不同的内容，未予应用", "en": "this mutation number was used for other content; not applied"}}
+KEY_REUSED = {"status": "rejected", "code": "sync.key_reused", "message": {
+    "zh": "该变更编号已用于不同的内容，未予应用", "en": "this mutation number was used for other content; not applied"}}
 UNKNOWN_TASK = {"status": "rejected", "code": "sync.task_unknown",
                 "message": {"zh": "任务不存在", "en": "no such task"}}
+TASK_LEFT = {"status": "late", "code": "sync.task_left", "message": {
+    "zh": "任务已取消或改派，数据已另行保存", "en": "task cancelled or reassigned; data kept as late"}}
 FORBIDDEN = {"status": "rejected", "code": "sync.forbidden",
              "message": {"zh": "无权修改该任务的报告", "en": "you may not change this task's report"}}
 
@@ -102,8 +104,7 @@ class _Batch:
             # the task was this device's and was cancelled or reassigned since: keep the data as late
             merge.keep_late(report["state"], mutation, mutation.stamp, reason="task cancelled or reassigned")
             self._touch(task, mutation)
-            return {"status": "late", "code": "sync.task_left", "message": {
-                "zh": "任务已取消或改派，数据已另行保存", "en": "task cancelled or reassigned; data kept as late"}}, task["id"]
+            return TASK_LEFT, task["id"]
         forms = await task_forms(task)
         outcome = merge.apply(
             report["state"], mutation, received_ms=self.received_ms, user_id=self.user.id,

@@ -13,8 +13,8 @@ from backend.fieldsync.tables import Report, SyncChange, SyncDevice, SyncMutatio
 from backend.fieldwork.tables import Task
 from backend.registry.tables import Entity, InspectionItem, Inspector
 
-TASK_FIELDS = ("id", "uid", "entity", "status", "team", "departments", "items", "forms", "due_on", "year", "lead_inspector",
-               "experts")
+TASK_FIELDS = ("id", "uid", "entity", "status", "team", "departments", "items", "forms", "due_on", "year",
+               "lead_inspector", "experts")
 
 
 async def lock_device(*, device_id: str, user_id: int, now: datetime) -> dict:
