@@ -46,19 +46,22 @@ async def pull(*, user: CurrentUser, device_id: str, cursor: str | None, limit: 
     """One page of what the device lacks; `more` says whether to pull again at once."""
     after = decode_cursor(cursor) if cursor else None
     scope = await scope_of(user)
-    async with transaction():
+    async with transaction():  # short: registering the device is the only write before the page is read
         device = await owned_device(device_id, user, now)
-        head = await queries.head()
-        visible = set(await visible_task_ids(scope))
-        base = {"head": head, "device_next": device["next_seq"], "server_time": now.isoformat()}
-        if after is not None and after > head:
-            return {**base, "reset": "server_behind", "cursor": None, "more": True}
-        held = set(device["scope"]) if after is not None else set()
-        if held - visible:  # answered again until the device comes back without a cursor: a lost answer is harmless
-            gone = await queries.tasks_by_id(sorted(held - visible))
-            return {**base, "reset": "scope_changed", "removed": [t["uid"] for t in gone], "cursor": None,
-                    "more": True}
-        page = await _page(visible, held, after if after is not None else head, limit, head)
+    # the page is read outside any write transaction (SQLite writers and other pulls do not wait for it);
+    # the head is read first, so every change numbered up to it has committed (see _page)
+    head = await queries.head()
+    visible = set(await visible_task_ids(scope))
+    base = {"head": head, "device_next": device["next_seq"], "server_time": now.isoformat()}
+    if after is not None and after > head:
+        return {**base, "reset": "server_behind", "cursor": None, "more": True}
+    held = set(device["scope"]) if after is not None else set()
+    if held - visible:  # answered again until the device comes back without a cursor: a lost answer is harmless
+        gone = await queries.tasks_by_id(sorted(held - visible))
+        return {**base, "reset": "scope_changed", "removed": [t["uid"] for t in gone], "cursor": None,
+                "more": True}
+    page = await _page(visible, held, after if after is not None else head, limit, head)
+    async with transaction():
         await queries.save_device(device_id=device_id, now=now, scope=sorted(held | page.pop("sent")))
     if after is None:
         codes = [{"code": code, "zh": zh, "en": en} for code, zh, en in RESULT_CODES]
