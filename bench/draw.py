@@ -2,13 +2,16 @@
 
     python bench/draw.py            # 1,000,000 entities, 10,000 inspectors, 50,000 recusals (issue 3)
     python bench/draw.py --quick    # 100,000 entities, 1,000 inspectors, 5,000 recusals: under a minute
+    python bench/draw.py --cache /tmp/choucha-draw-cache   # seed once, measure a copy on later runs
 
-Per engine, a fresh database is bulk-loaded by one subprocess (setup, not a figure) and measured by another
+Per engine, a fresh database is bulk-loaded by one subprocess (setup, not a figure; with --cache, seeded once
+and copied for each run: a SQLite data directory, a PostgreSQL template database) and measured by another
 (the engine is chosen from the environment at import): `draw_service.announce` (pool building: scope query,
-eligibility, canonical order, hashes, the frozen announcement) and `draw_service.execute` (roster, recusals,
-sortition, team matching, the record, one task per selected object, the inspectors' notifications), each
-with its time, the time of its steps, and the peak RSS of this Python process (VmHWM, reset per phase; the
-PostgreSQL server's own memory is not counted). Then, in the same process, what a user would otherwise
+eligibility, canonical order, hashes, the frozen announcement) and `draw_service.execute` (the announced
+pools proved by their hashes, roster, recusals, sortition, team matching, the record, one task per selected
+object, the inspectors' notifications), each with its time, the time of its steps, the CPU time of this
+process (steadier than wall time on a shared machine), and its peak RSS (VmHWM, reset per phase; the
+PostgreSQL server's own time and memory are not counted). Then, in the same process, what a user would otherwise
 write: per stratum `SELECT id … ORDER BY random() LIMIT k` with the same scope and quotas, and per object a
 random pick of qualified inspectors (`ORDER BY random() LIMIT 1` per uncovered qualification, then fill to
 the team size; timed on --team-objects objects and extrapolated, since each object costs the same).
@@ -21,6 +24,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import cProfile
+import hashlib
 import inspect
 import io
 import json
@@ -64,6 +68,7 @@ class Stopwatch:
 
     def __init__(self) -> None:
         self.seconds: Counter = Counter()
+        self.cpu: dict[str, float] = {}
         self.phase = ""
 
     def wrap(self, owner, name: str, label: str) -> None:
@@ -89,16 +94,17 @@ def instrument() -> Stopwatch:
     """Time the steps of announce and execute (module attributes, so the code under test is unchanged)."""
     from backend.fieldwork import tasks
     from backend.planning import draw_service, queries
+    from backend.planning.strata import CanonicalPool
 
     watch = Stopwatch()
     for owner, name, label in (
-            (queries, "entities_in_scope", "scope_query"), (queries, "year_counts", "year_counts"),
-            (draw_service, "build_pools", "eligibility"), (draw_service, "canonical_pool", "canonical_order"),
-            (draw_service, "pool_hash", "pool_hash"), (queries, "inspectors_of", "roster_query"),
-            (queries, "loads", "loads_query"), (queries, "recusal_pairs", "recusal_query"),
-            (draw_service, "_spec", "spec"), (draw_service, "execute_draw", "draw_and_teams"),
-            (draw_service, "canonical_json", "record_digest"), (tasks, "create_from_record", "tasks"),
-            (tasks, "notify_inspectors", "notify"), (draw_service, "get_draw", "reread_draw")):
+            (queries, "pools_in_scope", "scope_query"), (draw_service, "build_pools", "eligibility"),
+            (CanonicalPool, "of", "canonical_pool"), (CanonicalPool, "announced", "pool_check"),
+            (queries, "inspectors_of", "roster_query"), (queries, "loads", "loads_query"),
+            (queries, "recusal_pairs", "recusal_query"), (draw_service, "_spec", "spec"),
+            (draw_service, "execute_draw", "draw_and_teams"), (draw_service, "encode_record", "record_digest"),
+            (tasks, "create_from_record", "tasks"), (tasks, "notify_inspectors", "notify"),
+            (draw_service, "get_draw", "reread_draw")):
         watch.wrap(owner, name, label)
     return watch
 
@@ -110,9 +116,10 @@ async def phase(name: str, watch: Stopwatch, coro_fn, profile: cProfile.Profile 
     before = rss_mb("VmRSS")
     if profile:
         profile.enable()
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     result = await coro_fn()
     elapsed = time.perf_counter() - start
+    watch.cpu[name] = time.process_time() - cpu
     if profile:
         profile.disable()
     return result, elapsed, rss_mb(), before
@@ -124,9 +131,11 @@ def breakdown(watch: Stopwatch, prefix: str, total: float) -> dict:
     if prefix == "execute.":
         inside = steps.get("spec", 0)
         steps = {k: v for k, v in steps.items() if k not in ("spec",)}
-        steps["spec_other"] = inside - sum(steps.get(k, 0) for k in ("roster_query", "loads_query", "recusal_query"))
+        steps["spec_other"] = inside - sum(steps.get(k, 0) for k in ("roster_query", "loads_query", "recusal_query",
+                                                                     "pool_check"))
         steps["tasks"] = steps.get("tasks", 0) - steps.get("notify", 0)  # notify runs inside create_from_record
-    steps["rest"] = total - sum(steps.values())
+    # the record is encoded in a thread while the tasks are written: its time is not the phase's
+    steps["rest"] = total - sum(v for k, v in steps.items() if k != "record_digest")
     return steps
 
 
@@ -144,6 +153,9 @@ async def ours(plan_id: int, profile: cProfile.Profile | None) -> tuple[dict, di
     figures = {"announce_s": a_s, "announce_peak_rss_mb": a_mb, "announce_start_rss_mb": a_base,
                "execute_s": e_s, "execute_peak_rss_mb": e_mb, "execute_start_rss_mb": e_base,
                "total_s": a_s + e_s, "peak_rss_mb": max(a_mb, e_mb),
+               # CPU seconds of this process (all its threads, not the PostgreSQL server): steadier than wall
+               # time on a shared machine
+               "announce_cpu_s": watch.cpu["announce"], "execute_cpu_s": watch.cpu["execute"],
                "announce_steps": breakdown(watch, "announce.", a_s),
                "execute_steps": breakdown(watch, "execute.", e_s)}
     return figures, executed
@@ -266,7 +278,9 @@ async def naive(quotas: dict[str, int], team_objects: int | None) -> dict:
 async def measure_stage(plan_id: int, profile_path: str | None, team_objects: int | None) -> dict:
     """ours (announce, execute) with its outcome, then the naive draw, in this fresh process."""
     from backend.config import get_settings
+    from backend.db.migrate import migrate
 
+    await migrate()  # a clone of a cached seed may predate the newest (additive) migrations
     async with RawDb(get_settings()) as db:  # the same warm cache for both: one pass over the register
         await db.rows("SELECT count(*), max(uscc) FROM entity")
     idle = rss_mb("VmRSS")
@@ -306,25 +320,72 @@ def run_child(env: dict, args: list[str]) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def run_engine(engine: str, sizes: dict, work: Path, args: argparse.Namespace) -> dict:
-    """Seed a fresh database of `engine` in one subprocess, measure in another, drop the database."""
+def cache_key(sizes: dict) -> str:
+    """What a seeded database depends on: the sizes and the generator (newer migrations are applied to a clone)."""
+    digest = hashlib.sha256(json.dumps(sizes, sort_keys=True).encode())
+    digest.update((ROOT / "bench" / "_draw_data.py").read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def seeded(engine: str, sizes: dict, work: Path, cache: Path | None) -> tuple[dict, dict]:
+    """A freshly seeded database for one run: (env pointing at it, seed figures); cloned from the cache if kept.
+
+    The cache holds one seeded copy per engine and key (SQLite: its data directory; PostgreSQL: a template
+    database); each run measures a clone, so a run never sees another run's draw or tasks.
+    """
+    key = cache_key(sizes)
     env = {**os.environ, "CHOUCHA_DATA_DIR": str(work / engine), "PYTHONPATH": str(ROOT)}
     env.pop("CHOUCHA_DATABASE_URL", None)
-    database = f"choucha_bench_draw_{os.getpid()}"
+    template = f"choucha_bench_draw_tpl_{key}"
+    stamp = cache / f"{engine}-{key}.json" if cache else None
+    if stamp is not None and stamp.exists():
+        if engine == "postgres":
+            try:
+                asyncio.run(admin(f'CREATE DATABASE "{run_database()}" TEMPLATE "{template}"'))
+            except Exception:  # noqa: BLE001 - the template is gone (server reset): seed it again
+                stamp.unlink()
+                return seeded(engine, sizes, work, cache)
+            env["CHOUCHA_DATABASE_URL"] = f"{PG_SERVER}/{run_database()}"
+        else:
+            shutil.copytree(cache / f"sqlite-{key}", work / engine)
+        return env, {**json.loads(stamp.read_text()), "cached": True}
+    target = template if stamp is not None and engine == "postgres" else run_database()
+    seed_env = dict(env)
+    if stamp is not None and engine == "sqlite":
+        seed_env["CHOUCHA_DATA_DIR"] = str(cache / f"sqlite-{key}")
     if engine == "postgres":
-        asyncio.run(admin(f'CREATE DATABASE "{database}"'))
-        env["CHOUCHA_DATABASE_URL"] = f"{PG_SERVER}/{database}"
+        asyncio.run(admin(f'DROP DATABASE IF EXISTS "{target}" WITH (FORCE)'))
+        asyncio.run(admin(f'CREATE DATABASE "{target}"'))
+        seed_env["CHOUCHA_DATABASE_URL"] = f"{PG_SERVER}/{target}"
+    result = run_child(seed_env, ["--child", "seed", "--sizes", json.dumps(sizes)])
+    if stamp is None:
+        env.update(seed_env)
+        return env, result
+    stamp.write_text(json.dumps(result))
+    return seeded(engine, sizes, work, cache)
+
+
+def run_database() -> str:
+    """This run's scratch PostgreSQL database."""
+    return f"choucha_bench_draw_{os.getpid()}"
+
+
+def run_engine(engine: str, sizes: dict, work: Path, args: argparse.Namespace) -> dict:
+    """Seed (or clone from the cache) a database of `engine`, measure it in a fresh subprocess, drop it."""
+    cache = Path(args.cache).resolve() if args.cache else None
+    if cache:
+        cache.mkdir(parents=True, exist_ok=True)
     try:
-        seeded = run_child(env, ["--child", "seed", "--sizes", json.dumps(sizes)])
+        env, seed = seeded(engine, sizes, work, cache)
         extra = ["--profile-to", str(work / f"{engine}.prof")] if args.profile else []
         extra += ["--team-objects", str(args.team_objects)]
-        measured = run_child(env, ["--child", "measure", "--plan-id", str(seeded["plan_id"]), *extra])
+        measured = run_child(env, ["--child", "measure", "--plan-id", str(seed["plan_id"]), *extra])
     finally:
         if engine == "postgres":
-            asyncio.run(admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+            asyncio.run(admin(f'DROP DATABASE IF EXISTS "{run_database()}" WITH (FORCE)'))
     if args.profile:
         print_profile(engine, work / f"{engine}.prof")
-    return {"seed": seeded, **measured}
+    return {"seed": seed, **measured}
 
 
 def print_profile(engine: str, path: Path) -> None:
@@ -362,6 +423,9 @@ def print_table(sizes: dict, results: dict) -> None:
     _row(f"TOTAL ours (s)  [goal <= {GOAL_S:.0f} s]", get("ours.total_s", "{:.2f}"))
     _row(f"PEAK RSS ours (MiB)  [goal <= {GOAL_MB}]", get("ours.peak_rss_mb", "{:.0f}"))
     _row("  (RSS of the idle process, MiB)", get("ours.idle_rss_mb", "{:.0f}"))
+    _row("  (CPU s of this process: announce, execute)",
+         [f"{_dig(results[e], 'ours.announce_cpu_s'):.2f}, {_dig(results[e], 'ours.execute_cpu_s'):.2f}"
+          for e in engines])
     _row("naive: ORDER BY random() LIMIT k x4 (s)", get("naive.objects_s", "{:.2f}"))
     _row("naive: + random team per object (s)", get("naive.teams_s", "{:.2f}"))
     _row("  naive teams timed on (objects)", get("naive.teams_measured_objects", "{:,}"))
@@ -429,6 +493,9 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true", help="cProfile announce + execute (slower), on stderr")
     parser.add_argument("--team-objects", type=int, default=3000,
                         help="time the naive team picks on this many objects and extrapolate (0: all; default 3000)")
+    parser.add_argument("--cache", metavar="DIR",
+                        help="keep the seeded databases in DIR (SQLite) and as PostgreSQL templates; later runs "
+                             "measure a copy instead of seeding again")
     parser.add_argument("--child", choices=("seed", "measure"), help=argparse.SUPPRESS)
     parser.add_argument("--sizes", help=argparse.SUPPRESS)
     parser.add_argument("--plan-id", type=int, help=argparse.SUPPRESS)

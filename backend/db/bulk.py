@@ -1,12 +1,16 @@
-"""Bulk reads and writes that bypass Piccolo's per-row objects: tuples out, plain dicts in (either engine)."""
+"""Bulk reads and writes that bypass Piccolo's per-row objects: tuples out, plain dicts or tuples in (either engine)."""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from typing import Any
 
 import aiosqlite
 from piccolo.columns import JSON
+from piccolo.engine import engine_finder
 from piccolo.query.base import Query
+from piccolo.querystring import QueryString
 from piccolo.table import Table
 from piccolo.utils.encoding import dump_json
 
@@ -14,12 +18,14 @@ SQLITE_VARIABLES = 30_000
 """Parameters per SQLite statement (its limit is 32,766 since 3.32)."""
 
 
-async def fetch_tuples(query: Query) -> list[Any]:
-    """Run a select and return its rows as tuples (asyncpg Records on PostgreSQL), skipping the dict per row."""
-    engine = query.table._meta.db
-    sql, args = query.querystrings[0].compile_string(engine_type=engine.engine_type)
+async def fetch_tuples(query: Query | QueryString) -> list[Any]:
+    """Run a select (a query, or raw SQL with `{}` placeholders) and return its rows as tuples (asyncpg Records on
+    PostgreSQL), skipping the dict per row; inside a transaction, on its connection."""
+    engine = engine_finder()
+    querystring = query.querystrings[0] if isinstance(query, Query) else query
     if engine.engine_type == "postgres":
-        return list(await engine.run_querystring(query.querystrings[0]))
+        return list(await engine.run_querystring(querystring))
+    sql, args = querystring.compile_string(engine_type=engine.engine_type)
     transaction = engine.current_transaction.get()
     if transaction is not None:
         return await _sqlite_tuples(transaction.connection, sql, args)
@@ -32,6 +38,59 @@ async def _sqlite_tuples(connection: aiosqlite.Connection, sql: str, args: list)
     connection.row_factory = None
     async with connection.execute(sql, args) as cursor:
         return list(await cursor.fetchall())
+
+
+def one_of(column: str, values: Sequence[Any], sql_type: str) -> QueryString:
+    """`column` is one of `values`, with the values as one parameter however many they are.
+
+    PostgreSQL takes an array (`= ANY($1::int[])`), SQLite a JSON array (`IN (SELECT value FROM json_each(?))`):
+    one statement and no per-value placeholder to compile, where `is_in` over 30,000 values cost 0.3 s.
+    """
+    if engine_finder().engine_type == "postgres":
+        return QueryString(f"{column} = ANY({{}}::{sql_type}[])", list(values))
+    return QueryString(f"{column} IN (SELECT value FROM json_each({{}}))", json.dumps(list(values)))
+
+
+def _connection() -> tuple[str, Any]:
+    """The engine type and the driver connection (asyncpg or aiosqlite) of the current transaction."""
+    engine = engine_finder()
+    transaction = engine.current_transaction.get()
+    if transaction is None:
+        raise RuntimeError("bulk writes run inside the use case's transaction")
+    return engine.engine_type, transaction.connection
+
+
+async def reserve_ids(table: type[Table], count: int) -> list[int]:
+    """`count` fresh primary keys of `table`, so that rows referring to each other can be written in bulk.
+
+    PostgreSQL draws them from the column's sequence (safe under concurrency); on SQLite the use case's
+    transaction began IMMEDIATE and holds the write lock, so the ids after the current maximum stay free.
+    """
+    engine_type, conn = _connection()
+    name = table._meta.tablename
+    if engine_type == "postgres":
+        rows = await conn.fetch(f"SELECT nextval(pg_get_serial_sequence('\"{name}\"', 'id')) "
+                                "FROM generate_series(1, $1)", count)
+        return [r[0] for r in rows]
+    ((top,),) = await _sqlite_tuples(conn, f'SELECT coalesce(max("id"), 0) FROM "{name}"', [])
+    return list(range(top + 1, top + 1 + count))
+
+
+async def copy_rows(table: type[Table], columns: Sequence[str], rows: list[tuple]) -> None:
+    """Insert tuples (values as the driver takes them: JSON as text) on the transaction's connection.
+
+    COPY on PostgreSQL, one prepared `executemany` on SQLite: no statement text or parameter list grows
+    with the rows, which is what a draw's 30,000 tasks and 65,000 members need.
+    """
+    if not rows:
+        return
+    engine_type, conn = _connection()
+    name = table._meta.tablename
+    if engine_type == "postgres":
+        await conn.copy_records_to_table(name, records=rows, columns=list(columns))
+        return
+    names = ", ".join(f'"{c}"' for c in columns)
+    await conn.executemany(f'INSERT INTO "{name}" ({names}) VALUES ({", ".join("?" * len(columns))})', rows)
 
 
 async def insert_rows(table: type[Table], rows: list[dict], returning: tuple[str, ...] = ()) -> list[dict]:

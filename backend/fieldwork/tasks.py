@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import os
+import time
 from datetime import datetime, timezone
 
+from piccolo.querystring import QueryString
+from piccolo.utils.encoding import dump_json
+
 from backend.checklists.service import pin_latest
-from backend.db.bulk import insert_rows
+from backend.db.bulk import copy_rows, fetch_tuples, one_of, reserve_ids
 from backend.fieldwork.tables import Task, TaskMember
 from backend.ids import uuid7
 from backend.notify.service import notify_inspectors
-from backend.registry.tables import Entity
 
 TASK_COLUMNS = ("id", "uid", "draw", "year", "items", "departments", "team", "lead_inspector", "experts", "forms",
                 "due_on", "status", "created_at", "updated_at")
-LOOKUP_BATCH = 5000
-"""USCCs per lookup query: asyncpg takes at most 32,767 parameters."""
+INSERT_COLUMNS = ("id", "uid", "draw", "entity", "year", "items", "departments", "team", "lead_inspector", "experts",
+                  "forms", "due_on", "status", "created_at", "updated_at")
 
 
 def _plans_by_object(record: dict, plans: list[dict]) -> dict[str, list[dict]]:
@@ -30,56 +34,66 @@ def _plans_by_object(record: dict, plans: list[dict]) -> dict[str, list[dict]]:
 
 
 async def _entity_ids(usccs: list[str]) -> dict[str, int]:
-    ids = {}
-    for start in range(0, len(usccs), LOOKUP_BATCH):
-        rows = await Entity.select(Entity.id, Entity.uscc).where(
-            Entity.uscc.is_in(usccs[start:start + LOOKUP_BATCH])).run()
-        ids.update((r["uscc"], r["id"]) for r in rows)
-    return ids
+    """Entity id by USCC, in one statement however many (the values travel as one parameter)."""
+    rows = await fetch_tuples(QueryString("SELECT uscc, id FROM entity WHERE {}", one_of("uscc", usccs, "text")))
+    return {uscc: entity_id for uscc, entity_id in rows}
+
+
+def _uids(count: int) -> list[str]:
+    """Fresh UUIDv7s for new tasks: one clock reading and one read of randomness for all of them."""
+    now_ms, noise = int(time.time() * 1000), os.urandom(10 * count)
+    return [uuid7(now_ms, noise[10 * i:10 * i + 10]) for i in range(count)]
+
+
+def _ints(values: list[int]) -> str:
+    """A list of ids as JSON text, as json.dumps writes it (the team columns, 30,000 times a draw)."""
+    return "[" + ", ".join(map(str, values)) + "]" if values else "[]"
+
+
+def _shared(object_plans: list[dict], items: dict[int, dict], pinned: dict[str, int]) -> tuple:
+    """What every task of the same plans has in common: year, items, departments, forms (JSON text), due date."""
+    item_ids = sorted({i for p in object_plans for i in p["items"]})
+    forms = {items[i]["code"]: {"form": items[i]["form_ref"], "version": pinned.get(items[i]["form_ref"])}
+             for i in item_ids if items[i]["form_ref"]}
+    return (object_plans[0]["year"], dump_json(item_ids),
+            dump_json(sorted({items[i]["department"] for i in item_ids})), dump_json(forms),
+            min(p["ends_on"] for p in object_plans))
 
 
 async def create_from_record(*, draw_id: int, record: dict, plans: list[dict], items: dict[int, dict]) -> int:
-    """One task per selected object (joint plans merged: one visit, all items); unstaffed ones flagged."""
+    """One task per selected object (joint plans merged: one visit, all items); unstaffed ones flagged.
+
+    Tasks and their members are written as tuples in bulk (COPY on PostgreSQL) with ids reserved first,
+    so no row has to be read back.
+    """
     by_object = _plans_by_object(record, plans)
     teams = {t["object"]: t for t in record["teams"]}
     ids = await _entity_ids(list(by_object))
     # tasks pin the newest version of each form; that version is immutable from now on
     pinned = await pin_latest({item["form_ref"] for item in items.values() if item["form_ref"]})
     now = datetime.now(timezone.utc)
-    rows = []
-    for uscc, object_plans in by_object.items():
+    task_ids = await reserve_ids(Task, len(by_object))
+    uids = _uids(len(by_object))
+    shared: dict[tuple[int, ...], tuple] = {}
+    rows, members, assigned = [], [], {}
+    for task_id, uid, (uscc, object_plans) in zip(task_ids, uids, by_object.items(), strict=True):
+        key = tuple(p["id"] for p in object_plans)
+        if key not in shared:
+            shared[key] = _shared(object_plans, items, pinned)
+        year, item_json, departments, forms, due_on = shared[key]
         team = teams.get(uscc, {"members": [], "experts": [], "status": "unstaffed"})
-        item_ids = sorted({i for p in object_plans for i in p["items"]})
-        rows.append({
-            "uid": uuid7(), "draw": draw_id, "entity": ids[uscc], "year": object_plans[0]["year"], "items": item_ids,
-            "departments": sorted({items[i]["department"] for i in item_ids}),
-            "team": [int(m) for m in team["members"]],
-            "lead_inspector": int(team["members"][0]) if team["members"] else None,
-            "experts": [int(e) for e in team["experts"]],
-            "forms": {items[i]["code"]: {"form": items[i]["form_ref"], "version": pinned.get(items[i]["form_ref"])}
-                      for i in item_ids if items[i]["form_ref"]},
-            "due_on": min(p["ends_on"] for p in object_plans),
-            "status": "assigned" if team["status"] == "staffed" else "unstaffed", "created_at": now, "updated_at": now})
-    for start in range(0, len(rows), 1000):
-        batch = rows[start:start + 1000]
-        task_ids = {r["uid"]: r["id"] for r in await insert_rows(Task, batch, returning=("id", "uid"))}
-        members = [{"task": task_ids[task["uid"]], "inspector": inspector, "role": "lead" if n == 0 else "member"}
-                   for task in batch for n, inspector in enumerate(task["team"])]
-        if members:
-            await insert_rows(TaskMember, members)
+        team_ids = [int(m) for m in team["members"]]
+        rows.append((task_id, uid, draw_id, ids[uscc], year, item_json, departments, _ints(team_ids),
+                     team_ids[0] if team_ids else None, _ints([int(e) for e in team["experts"]]), forms, due_on,
+                     "assigned" if team["status"] == "staffed" else "unstaffed", now, now))
+        for n, inspector in enumerate(team_ids):
+            members.append((task_id, inspector, "lead" if n == 0 else "member"))
+            assigned.setdefault(inspector, []).append(uid)
+    await copy_rows(Task, INSERT_COLUMNS, rows)
+    await copy_rows(TaskMember, ("task", "inspector", "role"), members)
     await notify_inspectors(kind="task.assigned", payloads={
-        inspector: {"draw": draw_id, "tasks": uids, "count": len(uids)}
-        for inspector, uids in _assignments(rows).items()})
+        inspector: {"draw": draw_id, "tasks": mine, "count": len(mine)} for inspector, mine in assigned.items()})
     return len(rows)
-
-
-def _assignments(rows: list[dict]) -> dict[int, list[str]]:
-    """Inspector id -> uids of the new tasks on their teams."""
-    mine: dict[int, list[str]] = {}
-    for task in rows:
-        for inspector in task["team"]:
-            mine.setdefault(inspector, []).append(task["uid"])
-    return mine
 
 
 async def cancel_for_draw(*, draw_id: int) -> int:

@@ -4,25 +4,29 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from backend.db.bulk import insert_rows
+from piccolo.querystring import QueryString
+from piccolo.utils.encoding import dump_json
+
+from backend.db.bulk import copy_rows, fetch_tuples, one_of
+from backend.db.tx import transaction
 from backend.errors import NotFound
 from backend.notify.tables import Notification
-from backend.registry.tables import Inspector
 
 
 async def notify_inspectors(*, kind: str, payloads: dict[int, dict]) -> int:
-    """Queue a notification for each inspector (id -> payload) who has a user account; returns how many."""
+    """Queue a notification for each inspector (id -> payload) who has a user account; returns how many.
+
+    In the use case's transaction (joined; one is opened when there is none): the rows are written in bulk
+    on its connection.
+    """
     if not payloads:
         return 0
     now = datetime.now(timezone.utc)
-    rows = []
-    ids = sorted(payloads)
-    for start in range(0, len(ids), 5000):
-        users = await Inspector.select(Inspector.id, Inspector.user).where(
-            Inspector.id.is_in(ids[start:start + 5000]) & Inspector.user.is_not_null()).run()
-        rows += [{"user": u["user"], "kind": kind, "payload": payloads[u["id"]], "created_at": now} for u in users]
-    for start in range(0, len(rows), 1000):
-        await insert_rows(Notification, rows[start:start + 1000])
+    async with transaction():
+        users = await fetch_tuples(QueryString(
+            'SELECT id, "user" FROM inspector WHERE {} AND "user" IS NOT NULL', one_of("id", sorted(payloads), "int")))
+        rows = [(user, kind, dump_json(payloads[inspector]), now) for inspector, user in sorted(users)]
+        await copy_rows(Notification, ("user", "kind", "payload", "created_at"), rows)
     return len(rows)
 
 

@@ -2,23 +2,22 @@
 
 from __future__ import annotations
 
-import hashlib
-from collections import Counter
+import asyncio
 from datetime import date, datetime, timezone
 
 from backend.audit import service as audit
-from backend.audit.chain import canonical_json
 from backend.audit.service import Actor
 from backend.db.tx import transaction
 from backend.errors import Conflict, InvalidInput, NotFound
 from backend.fieldwork import tasks as task_service
-from backend.planning import queries
+from backend.planning import queries, stored
 from backend.planning.eligibility import Exclusion, ExemptRules, build_pools
 from backend.planning.plan_service import get_plan
 from backend.planning.record import DrawSpec, StratumSpec, execute_draw, public_view
 from backend.planning.roster import eligible_inspectors, required_tokens, unavailable_by_object
 from backend.planning.sortition import version_for
-from backend.planning.strata import canonical_pool, pool_hash, stratum_quota
+from backend.planning.strata import CanonicalPool, stratum_quota
+from backend.planning.stored import encode as encode_record
 from backend.planning.tables import Draw
 from backend.planning.teams import TeamRules
 
@@ -42,20 +41,21 @@ async def _plans(plan_ids: list[int]) -> list[dict]:
     return plans
 
 
-async def _strata(plan: dict, counts: Counter, rules: ExemptRules) -> tuple[list[dict], dict[str, list[str]], list[dict]]:
-    """Pools per risk class of one plan (frozen, canonical), their summaries and the exclusion log."""
-    facts = await queries.entities_in_scope(plan, plan["department"])
-    pools = build_pools(facts, year_counts=counts, exempt_rules=rules)
+async def _strata(plan: dict, rules: ExemptRules) -> tuple[list[dict], dict[str, str], list[dict]]:
+    """Pools per risk class of one plan (frozen as canonical texts), their summaries and the exclusion log."""
+    plain, others, counts = await queries.pools_in_scope(plan, plan["department"], frequency_cap=rules.frequency_cap)
+    # the database settles the plain case; the others (gone, or at the cap) get their reason here
+    pools = build_pools(others, year_counts=counts, exempt_rules=rules)
     summaries, frozen = [], {}
-    for risk_class in ("A", "B", "C", "D"):
+    for risk_class in queries.RISK_CLASSES:
         label = f"P{plan['id']}-{risk_class}"
-        pool = canonical_pool(pools.strata.get(risk_class, []))
+        pool = CanonicalPool.of(plain[risk_class] + pools.strata.get(risk_class, []))
         ratio = plan["effective_ratios"].get(risk_class)
         count = plan["counts"].get(risk_class)
         # a count larger than the stratum's pool is refused (draw.count), never silently reduced
         quota = stratum_quota(len(pool), ratio=None if count is not None else ratio, count=count)
-        frozen[label] = pool
-        summaries.append({"label": label, "plan": plan["id"], "pool_size": len(pool), "pool_sha256": pool_hash(pool),
+        frozen[label] = pool.text
+        summaries.append({"label": label, "plan": plan["id"], "pool_size": len(pool), "pool_sha256": pool.sha256,
                           "ratio": None if count is not None else ratio, "count": count, "quota": quota,
                           "public": False})
     log = [{"id": e.id, "reason": e.reason, "plan": plan["id"]} for e in pools.excluded]
@@ -70,11 +70,10 @@ async def announce(*, actor: Actor, plan_ids: list[int], sources_description: st
     if supersedes is not None and not redraw_reason:
         raise InvalidInput("重新抽取须说明理由", "a redraw needs a reason", code="draw.redraw_reason")
     strata, pools, exclusions = [], {}, []
-    counts = await queries.year_counts(plans[0]["year"])
     # one cap for the whole draw (the strictest of its plans), so an entity is pooled or excluded alike
     rules = ExemptRules(frequency_cap=min(p["frequency_cap"] for p in plans))
     for plan in plans:
-        summaries, frozen, log = await _strata(plan, counts, rules)
+        summaries, frozen, log = await _strata(plan, rules)
         strata += summaries
         pools.update(frozen)
         exclusions += log
@@ -121,8 +120,17 @@ async def get_draw(*, draw_id: int, record: dict | None = None) -> dict:
         row = {**{k: v for k, v in row.items() if k != "record_sha256"}, "record": record,
                "record_sha256": row["record_sha256"]}
     if row["record"] is not None:
+        public = {s["label"] for s in row["record"]["strata"] if s["public"] and "pool" not in s}
+        if public:  # the public view lists the pools of public strata: put them back
+            row["record"] = stored.with_pools(row["record"], await _pools(draw_id), public)
         row["record"] = public_view(row["record"])
     return row
+
+
+async def _pools(draw_id: int) -> dict:
+    """The announcement's frozen pools (texts), which the stored record refers to."""
+    row = await Draw.select(Draw.pools).where(Draw.id == draw_id).first().output(load_json=True).run()
+    return row["pools"]
 
 
 async def _roster(plans: list[dict], announcement: dict) -> tuple[list, list, dict, bool]:
@@ -143,6 +151,20 @@ def _log(draw: dict, prefix: str) -> list[Exclusion]:
     return [Exclusion(i, r) for i, r in sorted(pairs)]
 
 
+def _announced_pools(draw: dict) -> dict[str, CanonicalPool]:
+    """The pools drawn from are the announced ones: their stored texts hash to the announced hashes (proof
+    without querying or sorting the register again)."""
+    return {s["label"]: CanonicalPool.announced(draw["pools"][s["label"]], s["pool_sha256"], s["label"])
+            for s in draw["announcement"]["strata"]}
+
+
+async def _unavailable(plans: list[dict], pools: dict[str, CanonicalPool]) -> dict[str, dict[str, str]]:
+    previous = None
+    if any(p["avoid_previous_inspectors"] for p in plans):
+        previous = await queries.previous_inspectors()
+    return unavailable_by_object(await queries.recusal_pairs([p.items for p in pools.values()]), previous)
+
+
 async def _spec(draw: dict, sources: list[str], observers: list[str]) -> tuple[DrawSpec, list[dict], dict]:
     announcement = draw["announcement"]
     plans = [await get_plan(plan_id=p) for p in announcement["plans"]]
@@ -153,28 +175,20 @@ async def _spec(draw: dict, sources: list[str], observers: list[str]) -> tuple[D
         plan = next(p for p in plans if p["id"] == summary["plan"])
         by_stratum[summary["label"]] = required_tokens(
             ((items[i]["department"], items[i]["required_qualifications"]) for i in plan["items"]), scoped=scoped)
-    pools = draw["pools"]
-    # every pooled entity, unsorted: the pairs become a mapping, so their order is immaterial (sorting a
-    # million USCCs cost 0.4 s)
-    pooled = list({u for pool in pools.values() for u in pool})
-    previous = None
-    if any(p["avoid_previous_inspectors"] for p in plans):
-        previous = await queries.previous_inspectors(set(pooled))
-    unavailable = unavailable_by_object(await queries.recusal_pairs(pooled), previous)
-    lead = plans[0]
+    pools = _announced_pools(draw)
     rules = TeamRules(team_size=max(p["team_size"] for p in plans), load_cap=min(p["workload_cap"] for p in plans),
                       experts_per_team=max(p["experts_per_team"] for p in plans))
-    experts = await queries.active_experts() if rules.experts_per_team else []
-    strata = [StratumSpec(s["label"], pools[s["label"]], ratio=s["ratio"], count=s["count"], public=s["public"])
-              for s in announcement["strata"]]
-    spec = DrawSpec(sources=sources, strata=strata, roster=roster, team_rules=rules,
-                    required_by_stratum=by_stratum, unavailable=unavailable, experts=experts,
+    spec = DrawSpec(sources=sources, roster=roster, team_rules=rules, required_by_stratum=by_stratum,
+                    strata=[StratumSpec(s["label"], pools[s["label"]], ratio=s["ratio"], count=s["count"],
+                                        public=s["public"]) for s in announcement["strata"]],
+                    unavailable=await _unavailable(plans, pools),
+                    experts=await queries.active_experts() if rules.experts_per_team else [],
                     excluded_inspectors=excluded_inspectors, excluded=_log(draw, "excluded."),
                     exempted=_log(draw, "exempt."),
                     parameters={"plans": announcement["plans"], "year": announcement["year"],
                                 "draw_date": announcement["draw_date"], "observers": observers,
                                 "sources_description": announcement["sources_description"],
-                                "lead_department": lead["department"]})
+                                "lead_department": plans[0]["department"]})
     return spec, plans, items
 
 
@@ -191,10 +205,14 @@ async def execute(*, actor: Actor, draw_id: int, sources: list[str], observers: 
             Draw.id == draw_id).first().output(load_json=True).run()
         spec, plans, items = await _spec(draw, sources, observers)
         record = execute_draw(spec)
-        # the record is stored as the very text its digest is taken over: encoded once, not twice
-        encoded = canonical_json(record)
-        digest = hashlib.sha256(encoded.encode()).hexdigest()
-        created = await task_service.create_from_record(draw_id=draw_id, record=record, plans=plans, items=items)
+        # stored without the pools the announcement holds; the digest is over the whole record. Encoded in a
+        # worker thread while the database writes the tasks: 0.3 s of CPU that would otherwise wait its turn.
+        encoding = asyncio.ensure_future(asyncio.to_thread(encode_record, record))
+        try:
+            created = await task_service.create_from_record(draw_id=draw_id, record=record, plans=plans,
+                                                            items=items)
+        finally:
+            encoded, digest = await encoding
         if draw["supersedes"]:
             await _supersede(actor, draw["supersedes"], draw_id)
         await Draw.update({Draw.status: "executed", Draw.sources: list(sources), Draw.observers: list(observers),
@@ -217,7 +235,9 @@ async def full_record(*, draw_id: int) -> dict:
     row = await Draw.select(Draw.record).where(Draw.id == draw_id).first().output(load_json=True).run()
     if row is None or row["record"] is None:
         raise NotFound("抽取不存在或尚未执行", "no such executed draw", code="draw.not_found")
-    return row["record"]
+    if all("pool" in s for s in row["record"]["strata"]):
+        return row["record"]  # stored whole (before pools were stored once)
+    return stored.with_pools(row["record"], await _pools(draw_id))
 
 
 async def list_draws(*, plan_id: int | None) -> list[dict]:

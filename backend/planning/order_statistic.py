@@ -39,20 +39,16 @@ class FenwickSet:
     def __contains__(self, position: int) -> bool:
         return 0 <= position < self._size and bool(self._flags[position])
 
-    def _add(self, position: int, delta: int) -> None:
-        tree, size = self._tree, self._size
-        i = position + 1
-        while i <= size:
-            tree[i] += delta
-            i += i & -i
-
     def remove(self, position: int) -> None:
         """Mark a present position absent."""
         if not self._flags[position]:
             raise KeyError(position)
         self._flags[position] = 0
         self._count -= 1
-        self._add(position, -1)
+        tree, size, i = self._tree, self._size, position + 1
+        while i <= size:  # inline: team matching removes and re-adds 300,000 times a draw
+            tree[i] -= 1
+            i += i & -i
 
     def add(self, position: int) -> None:
         """Mark an absent position present again."""
@@ -60,7 +56,10 @@ class FenwickSet:
             raise KeyError(position)
         self._flags[position] = 1
         self._count += 1
-        self._add(position, 1)
+        tree, size, i = self._tree, self._size, position + 1
+        while i <= size:
+            tree[i] += 1
+            i += i & -i
 
     def rank(self, position: int) -> int:
         """How many present positions lie strictly before `position`."""

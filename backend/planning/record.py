@@ -78,7 +78,8 @@ def _stratum_entry(spec: StratumSpec, draw: StratumDraw) -> dict[str, Any]:
 def _team_entry(request: TeamRequest, team: Team) -> dict[str, Any]:
     return {
         "object": team.object_id, "required": sorted(request.required),
-        "unavailable": [{"inspector": i, "reason": r} for i, r in sorted(request.unavailable.items())],
+        "unavailable": [{"inspector": i, "reason": r} for i, r in sorted(request.unavailable.items())
+                        ] if request.unavailable else [],
         "derived_key": team.derived_key, "status": team.status, "reason": team.reason, "missing": team.missing,
         "members": team.members, "experts": team.experts, "forced": team.forced,
     }
@@ -101,17 +102,21 @@ def _requests(spec: DrawSpec, draws: Sequence[StratumDraw]) -> list[TeamRequest]
     """One request per selected object, in selection order; an object selected by several strata (a joint
     draw) is staffed once, for the union of what those strata require (进一次门、查多项事)."""
     on_roster = {c.id for c in spec.roster or ()}
-    required: dict[str, set[str]] = {}
+    required: dict[str, frozenset[str]] = {}
     for draw in draws:
+        by_stratum = spec.required_by_stratum.get(draw.label)
         for object_id in draw.selected:
-            tokens = spec.required_by_stratum.get(draw.label)
+            tokens = by_stratum
             if tokens is None:
                 tokens = spec.required_by_object.get(object_id, spec.required)
-            required.setdefault(object_id, set()).update(tokens)
+            known = required.get(object_id)
+            required[object_id] = frozenset(tokens) if known is None else known | frozenset(tokens)
     requests = []
     for object_id, tokens in required.items():
-        unavailable = {i: r for i, r in spec.unavailable.get(object_id, {}).items() if i in on_roster}
-        requests.append(TeamRequest(object_id, frozenset(tokens), unavailable))
+        unavailable = spec.unavailable.get(object_id)
+        if unavailable:
+            unavailable = {i: r for i, r in unavailable.items() if i in on_roster}
+        requests.append(TeamRequest(object_id, tokens, unavailable or {}))
     return requests
 
 
@@ -135,10 +140,10 @@ def execute_draw(spec: DrawSpec) -> dict[str, Any]:
     roster = None
     if spec.roster is not None:
         requests = _requests(spec, draws)
-        outcome = match_teams(requests, spec.roster, spec.team_rules, public_key=key, experts=spec.experts,
-                              version=version)
-        teams = [_team_entry(r, t) for r, t in zip(requests, outcome, strict=True)]
         roster = roster_entry(spec.roster, spec.experts, spec.team_rules)
+        outcome = match_teams(requests, spec.roster, spec.team_rules, public_key=key, experts=spec.experts,
+                              version=version, roster_sha256=roster["sha256"])
+        teams = [_team_entry(r, t) for r, t in zip(requests, outcome, strict=True)]
     strata = [_stratum_entry(by_label[d.label], d) for d in draws]
     return {
         "format": RECORD_FORMAT, "algorithm": version, "parameters": dict(spec.parameters),

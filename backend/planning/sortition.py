@@ -105,14 +105,19 @@ def key_string(sources: Iterable[str]) -> str:
     return "".join(parts)
 
 
-def pool_hash(identifiers: Iterable[str]) -> str:
-    """SHA-256 (hex) of the identifiers sorted by code point, each followed by a newline."""
+def pool_text(identifiers: Iterable[str]) -> str:
+    """The text a pool's hash is taken over: the identifiers sorted by code point, each followed by a newline."""
     items = sorted(identifiers)
     text = "\n".join(items) + "\n" if items else ""
     # One newline per identifier and no empty line: no identifier is empty or spans lines.
     if text.count("\n") != len(items) or text.startswith("\n") or "\n\n" in text:
         raise PlanningError("draw.pool", "抽查对象标识不能为空或含换行", "identifiers must be non-empty, one line")
-    return hashlib.sha256(text.encode()).hexdigest()
+    return text
+
+
+def pool_hash(identifiers: Iterable[str]) -> str:
+    """SHA-256 (hex) of the identifiers sorted by code point, each followed by a newline."""
+    return hashlib.sha256(pool_text(identifiers).encode()).hexdigest()
 
 
 def derive_key(public_key: str, label: str, pool_sha256: str) -> str:
@@ -149,7 +154,7 @@ def counter_bytes(i: int, version: str = RFC3797) -> bytes:
 def draw_digest(key: str, i: int, version: str = RFC3797) -> bytes:
     """MD5(C(i) ‖ key ‖ C(i)) for pick i."""
     counter = counter_bytes(i, version)
-    return hashlib.md5(counter + _ascii(key) + counter).digest()
+    return hashlib.md5(counter + key_bytes(key) + counter).digest()
 
 
 def draw_number(key: str, i: int, version: str = RFC3797) -> int:
@@ -157,7 +162,8 @@ def draw_number(key: str, i: int, version: str = RFC3797) -> int:
     return int.from_bytes(draw_digest(key, i, version), "big")
 
 
-def _ascii(key: str) -> bytes:
+def key_bytes(key: str) -> bytes:
+    """The key string as the bytes it is hashed as (RFC 3797 §4 step 3: ASCII)."""
     if not key.isascii():
         raise SourceError("密钥串须为ASCII", "the key string must be ASCII")
     return key.encode("ascii")
@@ -175,10 +181,10 @@ def _check_count(pool_size: int, count: int, version: str) -> None:
 def selection_steps(pool_size: int, count: int, key: str, *, version: str = RFC3797) -> Iterator[Step]:
     """Each pick of a selection with its digest, for verbose output and audits."""
     _check_count(pool_size, count, version)
-    key_bytes, present = _ascii(key), FenwickSet(pool_size)
+    encoded, present = key_bytes(key), FenwickSet(pool_size)
     for i in range(count):
         counter = i.to_bytes(2 if i < _SMALL else 4, "big")
-        digest = hashlib.md5(counter + key_bytes + counter).digest()
+        digest = hashlib.md5(counter + encoded + counter).digest()
         remaining = pool_size - i
         position = present.pop_kth(int.from_bytes(digest, "big") % remaining)
         yield Step(i, digest.hex().upper(), remaining, position)
@@ -187,11 +193,11 @@ def selection_steps(pool_size: int, count: int, key: str, *, version: str = RFC3
 def select(pool_size: int, count: int, key: str, *, version: str = RFC3797) -> list[int]:
     """The 0-based pool positions picked, in order of selection."""
     _check_count(pool_size, count, version)
-    key_bytes, present, md5 = _ascii(key), FenwickSet(pool_size), hashlib.md5
+    encoded, present, md5 = key_bytes(key), FenwickSet(pool_size), hashlib.md5
     positions = []
     for i in range(count):
         # _check_count has bounded count by the version, so a 4-byte counter only occurs under the extension.
         counter = i.to_bytes(2 if i < _SMALL else 4, "big")
-        digest = md5(counter + key_bytes + counter).digest()
+        digest = md5(counter + encoded + counter).digest()
         positions.append(present.pop_kth(int.from_bytes(digest, "big") % (pool_size - i)))
     return positions

@@ -27,12 +27,17 @@ import json
 from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from hashlib import sha256
+from functools import lru_cache
+from hashlib import md5, sha256
 
+from backend.planning import sortition
 from backend.planning.errors import PlanningError
 from backend.planning.order_statistic import FenwickSet
 from backend.planning.roster import ANY, Candidate, check_token
-from backend.planning.sortition import RFC3797, check_version, draw_number, pool_hash
+from backend.planning.sortition import RFC3797, check_version, key_bytes, pool_hash
+
+_NOTHING = pool_hash([])
+"""The hash of no lines: most objects have nobody unavailable."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,13 +100,21 @@ def unavailable_lines(unavailable: Mapping[str, str]) -> list[str]:
     return sorted(f"{inspector}\t{reason}" for inspector, reason in unavailable.items())
 
 
+@lru_cache(maxsize=256)
+def _tokens_hash(tokens: frozenset[str]) -> str:
+    """pool_hash of a set of required tokens: a draw has a few distinct sets and 30,000 objects."""
+    return pool_hash(tokens)
+
+
 def team_key(public_key: str, request: TeamRequest, roster_sha256: str) -> str:
     """public key ‖ "team:" ‖ object ‖ "/" ‖ H(required) ‖ "/" ‖ H(unavailable lines) ‖ "/" ‖ roster hash ‖ "/"."""
     object_id = request.object_id
     if not object_id.isascii() or not object_id.isprintable() or "/" in object_id:
         raise PlanningError("draw.object", f"对象标识“{object_id}”须为不含“/”的ASCII", f"bad object id '{object_id}'")
-    return (f"{public_key}team:{object_id}/{pool_hash(request.required)}/"
-            f"{pool_hash(unavailable_lines(request.unavailable))}/{roster_sha256}/")
+    required = request.required
+    unavailable = pool_hash(unavailable_lines(request.unavailable)) if request.unavailable else _NOTHING
+    required_hash = _tokens_hash(required) if isinstance(required, frozenset) else pool_hash(required)
+    return f"{public_key}team:{object_id}/{required_hash}/{unavailable}/{roster_sha256}/"
 
 
 class TeamEngine:
@@ -133,11 +146,14 @@ class TeamEngine:
         self._band = {t: min(low + rules.load_slack, rules.load_cap - 1) for t, low in self._min.items()}
         self._trees = {t: FenwickSet(len(h), [self._within(p, self._band[t]) for p in h])
                        for t, h in self._holders.items()}
+        self._checked: dict[frozenset[str], list[str]] = {}
 
     def _within(self, p: int, t: int) -> bool:
         return self._load[p] <= t and self._load[p] < self.rules.load_cap
 
     def _available(self, token: str, skip: set[int]) -> int:
+        if not skip:  # most objects: nobody recused
+            return self._under_cap.get(token, 0)
         index, cap = self._index.get(token, {}), self.rules.load_cap
         return self._under_cap.get(token, 0) - sum(1 for q in skip if q in index and self._load[q] < cap)
 
@@ -159,15 +175,25 @@ class TeamEngine:
         people = [q for level, group in levels.items() if level <= lowest for q in group if q not in skip]
         return sorted(people, key=self._index[token].__getitem__)
 
-    def _pick(self, token: str, skip: set[int], key: str, i: int) -> tuple[int, int]:
+    def _number(self, key: bytes, i: int) -> int:
+        """sortition.draw_number(key, i) for a key already encoded (the same digest, one encoding per object)."""
+        counter = i.to_bytes(2, "big") if i < 1 << 16 else sortition.counter_bytes(i, self.version)
+        return int.from_bytes(md5(counter + key + counter).digest(), "big")
+
+    def _pick(self, token: str, skip: set[int], key: bytes, i: int) -> tuple[int, int]:
         index, band, tree = self._index[token], self._band[token], self._trees[token]
-        skipped = sorted(index[q] for q in skip if q in index and self._within(q, band))
+        load, cap = self._load, self.rules.load_cap
+        skipped = [index[q] for q in skip if q in index and load[q] <= band and load[q] < cap]
+        if len(skipped) > 1:
+            skipped.sort()
         count = len(tree) - len(skipped)
-        number = draw_number(key, i, self.version)
+        number = self._number(key, i)
         if not count:
             candidates = self._widened(token, skip)
             return candidates[number % len(candidates)], len(candidates)
         rank = j = number % count
+        if not skipped:
+            return self._holders[token][tree.kth(rank)], count
         while True:  # the least j whose element is the rank-th one not skipped
             x = tree.kth(j)
             nxt = rank + bisect_right(skipped, x)
@@ -175,21 +201,28 @@ class TeamEngine:
                 return self._holders[token][x], count
             j = nxt
 
+    def _required(self, tokens: frozenset[str]) -> list[str]:
+        """The checked tokens in code-point order (a draw asks for a few distinct sets, 30,000 times)."""
+        tokens = frozenset(tokens)  # the same object when it already is one
+        required = self._checked.get(tokens)
+        if required is None:
+            required = self._checked[tokens] = sorted(map(check_token, tokens))
+        return required
+
     def choose(self, request: TeamRequest, key: str) -> Team:
         """The team this object would get now; the engine's state is not changed."""
         skip = {self._pos[i] for i in request.unavailable if i in self._pos}
-        required = sorted(map(check_token, request.required))
+        required = self._required(request.required)
         problem = self._unstaffed(required, skip)
         if problem:
             return Team(request.object_id, key, [], [], "unstaffed", problem[0], problem[1])
         members: list[int] = []
         covered: set[str] = set()
-        forced = True
-        for token in required + [ANY] * self.rules.team_size:
-            done = len(members) >= self.rules.team_size if token == ANY else token in covered
-            if done:
+        forced, size, encoded = True, self.rules.team_size, key_bytes(key)
+        for token in required + [ANY] * size:
+            if len(members) >= size if token == ANY else token in covered:
                 continue
-            p, count = self._pick(token, skip, key, len(members))
+            p, count = self._pick(token, skip, encoded, len(members))
             forced = forced and count == 1
             members.append(p)
             skip.add(p)
@@ -199,27 +232,37 @@ class TeamEngine:
                     forced=forced)
 
     def _experts(self, key: str, first: int) -> list[str]:
-        remaining, chosen = list(self.experts), []
+        if not self.rules.experts_per_team:
+            return []
+        remaining, chosen, encoded = list(self.experts), [], key_bytes(key)
         for i in range(first, first + min(self.rules.experts_per_team, len(remaining))):
-            chosen.append(remaining.pop(draw_number(key, i, self.version) % len(remaining)))
+            chosen.append(remaining.pop(self._number(encoded, i) % len(remaining)))
         return chosen
 
     def commit(self, team: Team) -> None:
         """Count the team's members as one task busier; a token's band rises with its lowest load."""
-        cap = self.rules.load_cap
+        cap, slack = self.rules.load_cap, self.rules.load_slack
+        levels_of, bands, lows, trees, index = self._levels, self._band, self._min, self._trees, self._index
         for member in team.members:
             p = self._pos[member]
             old = self._load[p]
-            self._load[p] = old + 1
+            new = self._load[p] = old + 1
             for token in self._tokens[p]:
-                self._levels[token][old].discard(p)
-                if old + 1 < cap:
-                    self._levels[token].setdefault(old + 1, set()).add(p)
+                levels = levels_of[token]
+                levels[old].discard(p)
+                if new < cap:
+                    above = levels.get(new)
+                    if above is None:
+                        above = levels[new] = set()
+                    above.add(p)
                 else:
                     self._under_cap[token] -= 1
-                if old <= self._band[token] and not self._within(p, self._band[token]):
-                    self._trees[token].remove(self._index[token][p])
-                self._raise_band(token)
+                band = bands[token]
+                if old <= band and not (new <= band and new < cap):
+                    trees[token].remove(index[token][p])
+                low = lows[token]
+                if not levels.get(low) or band < min(low + slack, cap - 1):
+                    self._raise_band(token)  # rarely: the lowest load left its level
 
     def _raise_band(self, token: str) -> None:
         cap, levels = self.rules.load_cap, self._levels[token]
@@ -239,8 +282,12 @@ class TeamEngine:
 
 
 def match_teams(requests: Sequence[TeamRequest], roster: Sequence[Candidate], rules: TeamRules, *,
-                public_key: str, experts: Sequence[str] = (), version: str = RFC3797) -> list[Team]:
-    """Staff every object in order with its own derived key; unstaffed objects are reported, never dropped."""
+                public_key: str, experts: Sequence[str] = (), version: str = RFC3797,
+                roster_sha256: str | None = None) -> list[Team]:
+    """Staff every object in order with its own derived key; unstaffed objects are reported, never dropped.
+
+    `roster_sha256`, when the caller has it (`record.roster_entry`), spares hashing the roster again.
+    """
     engine = TeamEngine(roster, rules, experts=experts, version=version)
-    digest = roster_hash(engine.roster, engine.experts, rules)
+    digest = roster_sha256 or roster_hash(engine.roster, engine.experts, rules)
     return [engine.match(request, team_key(public_key, request, digest)) for request in requests]

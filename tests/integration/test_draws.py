@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 import pytest
 
+from backend.audit.chain import canonical_json
 from backend.cli import main
 from backend.fieldwork.tables import Task, TaskMember
 from backend.planning.record import verify_record
@@ -85,6 +87,9 @@ def test_announce_execute_verify_and_tasks(client, demo, tmp_path, capsys):
     assert "pool" not in public["strata"][0]  # risk strata are not public: hashes and sizes only
     record = client.get(f"/api/v1/draws/{draw['id']}/record", headers=demo).json()
     assert verify_record(record) is None
+    # stored without its pools (the announcement holds them), the record's digest is still the whole record's
+    assert hashlib.sha256(canonical_json(record).encode()).hexdigest() == executed.json()["record_sha256"]
+    assert [s["pool_sha256"] for s in record["strata"]] == [s["pool_sha256"] for s in strata]
     selected = [u for s in record["strata"] for u in s["selected"]]
     assert len(selected) == sum(s["quota"] for s in record["strata"]) > 0
     staffed = [t for t in record["teams"] if t["status"] == "staffed"]
@@ -274,3 +279,16 @@ def test_a_plan_can_avoid_the_previous_inspectors(client, demo):
         assert avoided == before[team["object"]] - {u["inspector"] for u in team["unavailable"]
                                                     if u["reason"] == "recusal"}
         assert not set(team["members"]) & before[team["object"]]
+
+
+def test_recusal_pairs_cover_the_pooled_entities_however_many_recusals_there_are(client, demo):
+    from backend.planning import queries
+    from backend.registry.tables import Recusal
+
+    rows = run(Recusal.select(Recusal.inspector, Recusal.entity.uscc.as_alias("uscc")).run())
+    assert len(rows) > 1
+    expected = {(str(r["inspector"]), r["uscc"]) for r in rows}
+    # more pooled entities than recusals: every pair at once; fewer: looked up by the pooled USCCs
+    assert set(run(queries.recusal_pairs([[r["uscc"] for r in rows], ["X"] * len(rows)]))) == expected
+    one = rows[0]["uscc"]
+    assert set(run(queries.recusal_pairs([[one]]))) == {p for p in expected if p[1] == one}
