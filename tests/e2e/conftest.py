@@ -65,9 +65,11 @@ def write_tone(path: Path, seconds: float = 3.0, rate: int = 16000) -> Path:
 
 
 @pytest.fixture(scope="module")
-def playwright_browser(tmp_path_factory) -> Iterator:
+def playwright_browser(tmp_path_factory, request) -> Iterator:
     """Chromium with fake camera and microphone, one per test module: Playwright's sync API holds an event
-    loop on the main thread while it runs, which later modules' `asyncio.run` must not meet."""
+    loop on the main thread while it runs, which later modules' `asyncio.run` must not meet. A module with
+    `MEDIA_PROMPTS_ACCEPTED = False` gets no fake permission UI, so camera and microphone work only where a
+    context grants them (the fake UI would accept every prompt, even a permission set to denied)."""
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
@@ -76,8 +78,9 @@ def playwright_browser(tmp_path_factory) -> Iterator:
         _missing(f"Chromium at {CHROMIUM} (apt-get install -y chromium)")
     tone = write_tone(tmp_path_factory.mktemp("media") / "tone.wav")
     with sync_playwright() as playwright:
+        fake_ui = ["--use-fake-ui-for-media-stream"] if getattr(request.module, "MEDIA_PROMPTS_ACCEPTED", True) else []
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[
-            "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
+            "--use-fake-device-for-media-stream", *fake_ui,
             f"--use-file-for-fake-audio-capture={tone}", "--disable-gpu", "--no-sandbox", "--lang=zh-CN"])
         yield browser
         browser.close()

@@ -10,6 +10,8 @@ import random
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from playwright.sync_api import expect
+
 from tests.e2e import app_driver as drive
 from tests.e2e.conftest import api_login, in_thread
 from tests.integration.fieldwork_factory import ITEM, make_task
@@ -95,7 +97,7 @@ def test_a_whole_offline_day_reaches_the_server_byte_for_byte(fresh_db, live_ser
     context.set_offline(True)
     page.reload()
     drive.unlock(page)
-    assert page.locator(".task-link").count() == 5  # from the service worker's shell and IndexedDB
+    expect(page.locator(".task-link")).to_have_count(5)  # from the service worker's shell and IndexedDB
     drive.open_task(page, tasks[0]["uid"])
     page.screenshot(path=str(artifacts / "task.png"), full_page=True)
     for n, task in enumerate(tasks):

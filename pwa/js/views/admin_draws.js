@@ -1,9 +1,10 @@
-// Administrators: plans (publish), draws (announce, execute with the public sources, and the verification
+// Administrators: plans (draft through admin_plan_form.js, publish), draws (announce, execute with the public sources, and the verification
 // record checked in the browser against its published SHA-256), and the tasks a draw made.
 
 import { h, show, uid } from '../dom.js';
 import { t } from '../i18n.js';
 import { failure, table } from './admin.js';
+import { planForm } from './admin_plan_form.js';
 
 /** JSON as backend/audit/chain.py's canonical_json writes it: sorted keys, no spaces, UTF-8 kept. */
 export function canonicalJson(value) {
@@ -22,12 +23,14 @@ const act = (app, path, body) => async () => {
   try { await app.api.post(path, body); app.render(); } catch (error) { app.toast(failure(error)); }
 };
 
-/** Plans with their status; drafts can be published. */
+/** Plans with their status; drafts can be published; a form drafts a new one. */
 export async function plansSection(app, box) {
-  const plans = await app.api.get('/api/v1/plans');
+  const [plans, items, departments] = await Promise.all([app.api.get('/api/v1/plans'),
+    app.api.get('/api/v1/items?published=true'), app.api.get('/api/v1/departments').catch(() => [])]);
   const action = (p) => (p.status === 'draft' ? h('button', { type: 'button', onclick: act(app, `/api/v1/plans/${p.id}/publish`) }, t('admin.publish')) : t(`admin.plan_${p.status}`));
   show(box, table(plans, [['id', '#'], ['year', t('admin.year')], ['title', t('admin.title')], ['department', t('admin.department')],
-    ['starts_on', t('admin.starts')], ['ends_on', t('admin.ends')], [action, t('task.status')]], t('admin.plans')));
+    ['starts_on', t('admin.starts')], ['ends_on', t('admin.ends')], [action, t('task.status')]], t('admin.plans')),
+  planForm(app, items, departments));
 }
 
 function announceForm(app, plans) {
