@@ -36,18 +36,24 @@ def start_server(env: dict, port: int, factory: str, profile: Path | None = None
         spy = Path(sys.executable).parent / "py-spy"
         command = [str(spy), "record", "--format", "raw", "--rate", "200", "-o", str(profile), "--", *command]
     process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 120
+    return wait_until_up(process, f"http://127.0.0.1:{port}/ready", seconds=120, name="server")
+
+
+def wait_until_up(process: subprocess.Popen, url: str, *, seconds: float, name: str) -> subprocess.Popen:
+    """The process, once `url` answers 200; it is killed and an error raised if it exits or stays silent."""
+    deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
-            if httpx.get(f"http://127.0.0.1:{port}/ready", timeout=2).status_code == 200:
+            if httpx.get(url, timeout=2).status_code == 200:
                 return process
         except httpx.TransportError:
             pass
         if process.poll() is not None:
-            raise RuntimeError(f"server exited: {process.stderr.read().decode()[-2000:]}")
+            detail = process.stderr.read().decode()[-2000:] if process.stderr else f"status {process.returncode}"
+            raise RuntimeError(f"{name} exited: {detail}")
         time.sleep(0.2)
     process.kill()
-    raise RuntimeError("server did not become ready within 120 s")
+    raise RuntimeError(f"{name} did not start within {seconds:.0f} s")
 
 
 def stop(process: subprocess.Popen) -> None:

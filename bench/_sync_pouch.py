@@ -9,7 +9,7 @@ import subprocess
 import time
 from pathlib import Path
 
-import httpx
+from _sync_load import wait_until_up
 
 NODE_DIR = Path(__file__).resolve().parent / ".node"
 BIN = NODE_DIR / "node_modules" / ".bin" / "pouchdb-server"
@@ -33,18 +33,7 @@ def start(port: int, work: Path) -> subprocess.Popen:
                                 str(work), "--config", str(work / "config.json"), "--no-color"],
                                cwd=work, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                env={**os.environ, "NODE_ENV": "production"})
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/", timeout=2).status_code == 200:
-                return process
-        except httpx.TransportError:
-            pass
-        if process.poll() is not None:
-            raise RuntimeError(f"pouchdb-server exited with {process.returncode}")
-        time.sleep(0.2)
-    process.kill()
-    raise RuntimeError("pouchdb-server did not start within 60 s")
+    return wait_until_up(process, f"http://127.0.0.1:{port}/", seconds=60, name="pouchdb-server")
 
 
 def database_name(device_id: str) -> str:

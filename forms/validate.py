@@ -33,14 +33,7 @@ def validate(definition: dict | Form, answers: object, *, today: date | str | No
     form, scope = start(definition, answers, today)
     if scope is None:
         return [_error("", "not_an_object")]
-    errors: list[FormError] = []
-    for field, where, path, shown in walk(scope):
-        if not shown:
-            continue
-        if field.type in ANSWERED:
-            _check_answer(field, where, path, errors)
-        elif field.type == "repeat":
-            _check_rows(field, where, path, errors)
+    errors = _check_shown(walk(scope))
     errors += [_error(name, "unknown_field", name=name) for name in sorted(answers) if name not in form.answer_names]
     return errors
 
@@ -51,14 +44,15 @@ def validate_fields(definition: dict | Form, answers: object, names, *, today: d
     form, scope = start(definition, answers, today)
     if scope is None:
         return [_error("", "not_an_object")]
+    unknown = [_error(name, "unknown_field", name=name) for name in names if name not in form.answer_names]
+    roots = [form.fields[name] for name in names if name in form.answer_names]
+    return unknown + _check_shown(walk(scope, roots=roots))
+
+
+def _check_shown(nodes) -> list[FormError]:
+    """The errors of the shown answers and repeats among walked nodes."""
     errors: list[FormError] = []
-    roots = []
-    for name in names:
-        if name in form.answer_names:
-            roots.append(form.fields[name])
-        else:
-            errors.append(_error(name, "unknown_field", name=name))
-    for field, where, path, shown in walk(scope, roots=roots):
+    for field, where, path, shown in nodes:
         if not shown:
             continue
         if field.type in ANSWERED:
