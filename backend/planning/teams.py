@@ -30,11 +30,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from hashlib import md5, sha256
 
-from backend.planning import sortition
 from backend.planning.errors import PlanningError
 from backend.planning.order_statistic import FenwickSet
 from backend.planning.roster import ANY, Candidate, check_token
-from backend.planning.sortition import RFC3797, check_version, key_bytes, pool_hash
+from backend.planning.sortition import RFC3797, check_version, counter_bytes, key_bytes, pool_hash
 
 _NOTHING = pool_hash([])
 """The hash of no lines: most objects have nobody unavailable."""
@@ -177,7 +176,7 @@ class TeamEngine:
 
     def _number(self, key: bytes, i: int) -> int:
         """sortition.draw_number(key, i) for a key already encoded (the same digest, one encoding per object)."""
-        counter = i.to_bytes(2, "big") if i < 1 << 16 else sortition.counter_bytes(i, self.version)
+        counter = i.to_bytes(2, "big") if i < 1 << 16 else counter_bytes(i, self.version)
         return int.from_bytes(md5(counter + key + counter).digest(), "big")
 
     def _pick(self, token: str, skip: set[int], key: bytes, i: int) -> tuple[int, int]:
