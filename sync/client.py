@@ -145,9 +145,8 @@ class Device:
             self.tasks[task["uid"]] = task
         for report in body["reports"]:
             self.reports[report["task"]] = report
-            for key in list(self.local_heads):
-                if key[0] == report["task"] and not self._pending(report["task"]):
-                    del self.local_heads[key]
+            if not self._pending(report["task"]):  # the server's heads now include this device's writes
+                self.local_heads = {k: v for k, v in self.local_heads.items() if k[0] != report["task"]}
         for form in body["forms"]:
             self.forms[(form["form"], form["version"])] = form["definition"]
         return len(body["tasks"]) + len(body["reports"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from backend.fieldsync import queries
 from forms.definition import Form, parse_definition
+from sync import lifecycle
 from sync.merge import new_state
 from sync.views import report_view
 
@@ -26,14 +27,14 @@ def task_document(task: dict, entities: dict, items: dict, inspectors: dict) -> 
 
 def report_document(task: dict, report: dict | None) -> dict:
     """The report of a task as its merged view (an untouched task has an empty report)."""
-    state = report["state"] if report else new_state(_initial_status(task))
+    state = report["state"] if report else new_state(initial_status(task))
     return {"task": task["uid"], "version": report["version"] if report else 0,
             "return_reasons": report["return_reasons"] if report else [], **report_view(state)}
 
 
-def _initial_status(task: dict) -> str:
-    return task["status"] if task["status"] in ("assigned", "in_progress", "submitted", "returned", "approved") \
-        else "assigned"
+def initial_status(task: dict) -> str:
+    """The status of a task's report before its first change: the task's, when it is a report status."""
+    return task["status"] if task["status"] in lifecycle.STATUSES else "assigned"
 
 
 def pins_of(tasks: list[dict]) -> set[tuple[str, int]]:

@@ -10,7 +10,7 @@ from backend.auth.service import CurrentUser
 from backend.db.tx import transaction
 from backend.errors import Forbidden
 from backend.fieldsync import queries
-from backend.fieldsync.documents import task_forms
+from backend.fieldsync.documents import initial_status, task_forms
 from backend.fieldsync.rules import answer_errors, submit_errors
 from backend.fieldwork.access import FieldScope, may_edit, scope_of
 from sync import merge
@@ -118,7 +118,7 @@ class _Batch:
     def _report(self, task: dict) -> dict:
         report = self.reports.get(task["id"])
         if report is None:
-            status = task["status"] if task["status"] in ("assigned", "in_progress") else "assigned"
+            status = initial_status(task)
             report = self.reports[task["id"]] = {"task": task["id"], "state": merge.new_state(status), "version": 0,
                                                  "status": status}
         return report

@@ -142,18 +142,21 @@ async def changed_tasks(after: int, task_ids: list[int], limit: int) -> list[dic
     """Change numbers and tasks after `after`, among `task_ids`, in feed order, at most `limit`."""
     if not task_ids:
         return []
-    query = SyncChange.select(SyncChange.id, SyncChange.task).where(SyncChange.id > after).order_by(SyncChange.id)
     if len(task_ids) <= IN_LIST_LIMIT:
-        return await query.where(SyncChange.task.is_in(task_ids)).limit(limit).run()
+        return await _feed(after, limit).where(SyncChange.task.is_in(task_ids)).run()
     wanted, found, position = set(task_ids), [], after
     while len(found) < limit:
-        rows = await SyncChange.select(SyncChange.id, SyncChange.task).where(SyncChange.id > position).order_by(
-            SyncChange.id).limit(limit * 4).run()
+        rows = await _feed(position, limit * 4).run()
         if not rows:
             break
         found += [r for r in rows if r["task"] in wanted]
         position = rows[-1]["id"]
     return found[:limit]
+
+
+def _feed(after: int, limit: int):
+    return SyncChange.select(SyncChange.id, SyncChange.task).where(SyncChange.id > after).order_by(
+        SyncChange.id).limit(limit)
 
 
 async def form_definitions(pins: set[tuple[str, int]]) -> dict[tuple[str, int], dict]:

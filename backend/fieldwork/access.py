@@ -8,9 +8,10 @@ from backend.auth.service import CurrentUser
 from backend.fieldwork.tables import Task, TaskMember
 from backend.db.filters import json_contains
 from backend.registry.tables import Department, Inspector
+from sync import lifecycle
 
-FIELD_STATUSES = ("assigned", "in_progress", "submitted", "returned", "approved")
-"""Task statuses a device still carries; cancelled and unstaffed tasks leave its scope."""
+FIELD_STATUSES = lifecycle.STATUSES
+"""Task statuses a device still carries (the report's); cancelled and unstaffed tasks leave its scope."""
 
 
 @dataclass(frozen=True)

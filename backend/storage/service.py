@@ -236,18 +236,24 @@ async def _reject(user: CurrentUser, row: dict, exc: MediaRefused) -> None:
 async def may_read(user: CurrentUser, media: dict) -> bool:
     """The one read rule: whoever may work on or review a task that references the media (its uploader was
     such a person when uploading; one taken off the task loses access like everyone else)."""
-    tasks = await Task.select(Task.id, Task.team, Task.departments).where(
-        Task.id.is_in(await _tasks_referencing(media))).output(load_json=True).run()
     scope = await scope_of(user)
+    # the task it was uploaded for answers most reads; only otherwise are the reports searched
+    return await _may_edit_any(scope, [media["task"]]) or await _may_edit_any(
+        scope, await _tasks_referencing(media))
+
+
+async def _may_edit_any(scope, task_ids: list[int]) -> bool:
+    tasks = await Task.select(Task.id, Task.team, Task.departments).where(
+        Task.id.is_in(task_ids or [-1])).output(load_json=True).run()
     return any(may_edit(scope, task) for task in tasks)
 
 
 async def _tasks_referencing(media: dict) -> list[int]:
-    """Tasks whose evidence includes the media: the one it was uploaded for, and every task whose report
-    references its hash (a photo, recording or signature); a hash is 64 hex digits, so text search is exact."""
+    """Tasks whose report references the media's hash (a photo, recording or signature); a hash is 64 hex
+    digits, so text search is exact."""
     rows = await Report.select(Report.task).where(
         WhereRaw("CAST(report.state AS TEXT) LIKE {}", f'%"{media["sha256"]}"%')).run()
-    return sorted({media["task"], *(r["task"] for r in rows)})
+    return sorted({r["task"] for r in rows} - {media["task"]})
 
 
 async def open_media(*, user: CurrentUser, sha256: str, variant: str) -> tuple[IO[bytes], str, int]:

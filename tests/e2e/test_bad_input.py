@@ -59,7 +59,8 @@ def test_refused_camera_and_microphone_say_so_and_the_file_input_still_works(fre
     assert server_report(live_server, task["uid"])["answers"][ITEM]["evidence_photos"] == [sha]
 
 
-def test_a_revoked_token_asks_to_log_in_again_and_the_outbox_goes_whole(fresh_db, live_server, phone):
+def offline_on_a_task(phone):
+    """A task, and an inspector's phone that downloaded it, went offline and started its form."""
     task = in_thread(make_task)
     context = phone()
     page = context.new_page()
@@ -68,6 +69,11 @@ def test_a_revoked_token_asks_to_log_in_again_and_the_outbox_goes_whole(fresh_db
     context.set_offline(True)
     started_form(page, task["uid"])
     drive.fill(page, "person_in_charge", "张三")
+    return task, context, page
+
+
+def test_a_revoked_token_asks_to_log_in_again_and_the_outbox_goes_whole(fresh_db, live_server, phone):
+    task, context, page = offline_on_a_task(phone)
     drive.choose(page, "method", "documents")
     add_note(page, task["uid"], "负责人出差，由店长陪同")
     pending = int(page.locator("#net").get_attribute("data-pending"))
@@ -100,14 +106,7 @@ def test_a_revoked_token_asks_to_log_in_again_and_the_outbox_goes_whole(fresh_db
 
 
 def test_a_server_answering_503_backs_off_and_nothing_is_duplicated(fresh_db, live_server, phone):
-    task = in_thread(make_task)
-    context = phone()
-    page = context.new_page()
-    drive.login(page, "inspector")
-    drive.wait_synced(page)
-    context.set_offline(True)
-    started_form(page, task["uid"])
-    drive.fill(page, "person_in_charge", "张三")
+    task, context, page = offline_on_a_task(phone)
     add_note(page, task["uid"], "现场无异常")
 
     pushes = []
@@ -123,7 +122,8 @@ def test_a_server_answering_503_backs_off_and_nothing_is_duplicated(fresh_db, li
     page.evaluate("() => window.dispatchEvent(new Event('online'))")
     page.wait_for_function("() => document.getElementById('net').dataset.phase === 'waiting'", timeout=drive.TIMEOUT)
     assert "同步失败" in page.locator("#net").inner_text() and "秒后重试" in page.locator("#net").inner_text()
-    page.wait_for_function("n => window.chouchaApp.sync.failures >= n", arg=2, timeout=drive.TIMEOUT)  # backed off, tried again
+    # backed off, then tried again
+    page.wait_for_function("n => window.chouchaApp.sync.failures >= n", arg=2, timeout=drive.TIMEOUT)
     assert len(pushes) >= 2 and int(page.locator("#net").get_attribute("data-pending")) > 0
     retry_at = page.evaluate("() => window.chouchaApp.sync.state.retryAt")
     assert retry_at > page.evaluate("() => Date.now()")  # waiting for the next try, not hammering
