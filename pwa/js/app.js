@@ -59,7 +59,7 @@ function wire() {
   };
   app.failed = (error) => app.toast(error instanceof StorageFull ? t('error.storage_full') : String(error.message || error));
   globalThis.addEventListener('hashchange', route);
-  globalThis.addEventListener('online', () => { updateChrome(app); if (app.session) app.sync.online(); });
+  globalThis.addEventListener('online', () => { updateChrome(app); if (app.session) app.sync.wake(); });
   globalThis.addEventListener('offline', () => updateChrome(app));
   globalThis.addEventListener('unhandledrejection', (event) => app.failed(event.reason));
   app.sync.addEventListener('state', async (event) => {

@@ -120,8 +120,13 @@ export class Sync extends EventTarget {
     }
   }
 
-  /** Retry soon after the network came back, forgetting the backoff. */
-  online() {
+  /**
+   * Run soon after a wake-up the person did not ask for (the network came back, Background Sync),
+   * forgetting the backoff. Not while the token is refused: the server would refuse it again, so the sync
+   * waits for the re-login, which runs it.
+   */
+  wake() {
+    if (this.state.phase === 'auth') return Promise.resolve(false);
     this.failures = 0;
     return this.run();
   }

@@ -26,7 +26,7 @@ export async function watchUpdates() {
     if (hadController && !reloading) { reloading = true; location.reload(); }
   });
   navigator.serviceWorker.addEventListener('message', (event) => {
-    if (event.data && event.data.type === 'sync' && globalThis.chouchaApp.session) globalThis.chouchaApp.sync.run();
+    if (event.data && event.data.type === 'sync' && globalThis.chouchaApp.session) globalThis.chouchaApp.sync.wake();
   });
   if (navigator.onLine) registration.update().catch(() => {});
   if ('sync' in registration) registration.sync.register('choucha-sync').catch(() => {}); // a bonus, never relied on

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 import time
 from collections.abc import Iterator
@@ -9,6 +10,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
+from backend.config import get_settings
 from backend.fieldsync.tables import Report, SyncMutation
 from tests.integration.conftest import PASSWORD, run
 from tests.integration.fieldwork_factory import ITEM, make_task
@@ -70,15 +72,43 @@ def test_a_server_killed_mid_batch_loses_nothing_and_duplicates_nothing(server):
     errors = []
     sender = threading.Thread(target=lambda: _push_expecting_a_cut(dev, errors))
     sender.start()
-    time.sleep(0.15)
+    caught = _wait_for_a_write_transaction(sender)
     server.kill()
     sender.join()
-    before = run(SyncMutation.count().run())
-    assert before in (0, 500), before  # one transaction per batch: all of it or none of it
+    assert caught, "the push finished before the server was seen inside its transaction"
+    assert errors  # the answer never came
+    assert run(SyncMutation.count().run()) == 0  # killed inside the transaction: none of the batch stayed
     server.start()
     assert dev.push(batch=500) == 500
     assert run(SyncMutation.count().run()) == 500
     assert _written(task["id"]) == 500
+
+
+def _wait_for_a_write_transaction(sender: threading.Thread) -> bool:
+    """Poll until another connection holds an open write transaction (the server, mid-batch): True, or
+    False if the push finished first. SQLite: our own BEGIN IMMEDIATE is refused at once while the server's
+    holds the write lock; PostgreSQL: a transaction that has written holds a lock on its transaction id."""
+    if SyncMutation._meta.db.engine_type == "postgres":
+        sql = ("SELECT EXISTS (SELECT 1 FROM pg_locks JOIN pg_stat_activity USING (pid) WHERE locktype = "
+               "'transactionid' AND datname = current_database() AND pid <> pg_backend_pid()) AS busy")
+
+        def busy() -> bool:
+            return run(SyncMutation.raw(sql).run())[0]["busy"]
+    else:
+        probe = sqlite3.connect(get_settings().sqlite_path, timeout=0, isolation_level=None)
+
+        def busy() -> bool:
+            try:
+                probe.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError:
+                return True
+            probe.execute("ROLLBACK")
+            return False
+    while sender.is_alive():
+        if busy():
+            return True
+        time.sleep(0.001)
+    return False
 
 
 def _push_expecting_a_cut(dev: Device, errors: list) -> None:

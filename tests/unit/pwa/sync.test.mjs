@@ -103,6 +103,11 @@ test('an expired token stops the cycle for a re-login, keeping the outbox', asyn
   assert.equal(await sync.run(), false);
   assert.equal(sync.state.phase, 'auth');
   assert.equal(await outbox.count(), 1);
+  let pushes = 0;
+  api.push = async () => { pushes += 1; return { results: [], next_seq: 1, gap: false }; };
+  assert.equal(await sync.wake(), false); // the network coming back does not retry a refused token
+  assert.equal(pushes, 0);
+  assert.equal(sync.state.phase, 'auth');
 });
 
 test('the local report lays pending answers, media and signatures over the server view', () => {
