@@ -12,7 +12,7 @@ from backend.registry.tables import Entity
 class Task(Table, tablename="task"):
     """One visit to one object (进一次门): all items of all departments, one team."""
 
-    uid = Varchar(length=36, unique=True, index=True)
+    uid = Varchar(length=36, unique=True)  # the unique constraint is its index
     draw = ForeignKey(Draw, index=True)
     entity = ForeignKey(Entity, index=True)
     year = Integer(index=True)

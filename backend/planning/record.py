@@ -11,7 +11,7 @@ published, not re-derived. `verify_record` re-runs everything else and names the
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -19,7 +19,7 @@ from backend.planning.eligibility import Exclusion
 from backend.planning.roster import Candidate
 from backend.planning.sortition import key_string, pool_hash, version_for
 from backend.planning.strata import Ratio, StratumDraw, draw_strata, parse_ratio, ratio_text, stratum_quota
-from backend.planning.teams import Team, TeamRequest, TeamRules, match_teams, roster_hash
+from backend.planning.teams import Team, TeamRequest, TeamRules, iter_teams, roster_hash
 
 if TYPE_CHECKING:
     from backend.planning.verify import Difference
@@ -129,27 +129,52 @@ def _exclusions(spec: DrawSpec) -> dict[str, list[dict[str, str]]]:
             "inspectors": _log(spec.excluded_inspectors)}
 
 
-def execute_draw(spec: DrawSpec) -> dict[str, Any]:
-    """Run the draw and return its record; the roster None means objects only, teams formed elsewhere."""
+@dataclass(frozen=True, slots=True)
+class Selection:
+    """The object side of a draw: its key, algorithm version and each stratum's draw (pool, quota, selected)."""
+
+    key: str
+    version: str
+    draws: Sequence[StratumDraw]
+
+
+def select_objects(spec: DrawSpec) -> Selection:
+    """Draw every stratum from the key: which objects are inspected, before any team is formed."""
     key = key_string(spec.sources)
     quotas = {s.label: stratum_quota(len(s.pool), s.ratio, s.count) for s in spec.strata}
     version = version_for(max(quotas.values(), default=0))
-    by_label = {s.label: s for s in spec.strata}
     draws = draw_strata({s.label: s.pool for s in spec.strata}, quotas, key, version)
+    return Selection(key, version, draws)
+
+
+def staff(spec: DrawSpec, selection: Selection,
+          on_team: Callable[[dict[str, Any]], None] | None = None) -> dict[str, Any]:
+    """Match the selected objects' teams and return the draw's record; the roster None means objects only,
+    teams formed elsewhere. `on_team` sees each team entry as soon as it is matched, in record order (the
+    service writes tasks while later teams are still being matched)."""
     teams: list[dict[str, Any]] = []
     roster = None
     if spec.roster is not None:
-        requests = _requests(spec, draws)
+        requests = _requests(spec, selection.draws)
         roster = roster_entry(spec.roster, spec.experts, spec.team_rules)
-        outcome = match_teams(requests, spec.roster, spec.team_rules, public_key=key, experts=spec.experts,
-                              version=version, roster_sha256=roster["sha256"])
-        teams = [_team_entry(r, t) for r, t in zip(requests, outcome, strict=True)]
-    strata = [_stratum_entry(by_label[d.label], d) for d in draws]
+        outcome = iter_teams(requests, spec.roster, spec.team_rules, public_key=selection.key,
+                             experts=spec.experts, version=selection.version, roster_sha256=roster["sha256"])
+        for request, team in zip(requests, outcome, strict=True):
+            teams.append(entry := _team_entry(request, team))
+            if on_team is not None:
+                on_team(entry)
+    by_label = {s.label: s for s in spec.strata}
+    strata = [_stratum_entry(by_label[d.label], d) for d in selection.draws]
     return {
-        "format": RECORD_FORMAT, "algorithm": version, "parameters": dict(spec.parameters),
-        "sources": list(spec.sources), "key": key, "strata": strata, "roster": roster, "teams": teams,
+        "format": RECORD_FORMAT, "algorithm": selection.version, "parameters": dict(spec.parameters),
+        "sources": list(spec.sources), "key": selection.key, "strata": strata, "roster": roster, "teams": teams,
         "exclusions": _exclusions(spec), "one_sided": one_sided(strata, teams),
     }
+
+
+def execute_draw(spec: DrawSpec) -> dict[str, Any]:
+    """Run the draw and return its record: the objects selected, then their teams."""
+    return staff(spec, select_objects(spec))
 
 
 def public_view(record: Mapping[str, Any]) -> dict[str, Any]:

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import json
 from bisect import bisect_right
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from hashlib import md5, sha256
@@ -280,13 +280,21 @@ class TeamEngine:
         return team
 
 
+def iter_teams(requests: Sequence[TeamRequest], roster: Sequence[Candidate], rules: TeamRules, *,
+               public_key: str, experts: Sequence[str] = (), version: str = RFC3797,
+               roster_sha256: str | None = None) -> Iterator[Team]:
+    """Staff every object in order with its own derived key, yielding each team as it is matched; unstaffed
+    objects are reported, never dropped. `roster_sha256`, when the caller has it (`record.roster_entry`),
+    spares hashing the roster again."""
+    engine = TeamEngine(roster, rules, experts=experts, version=version)
+    digest = roster_sha256 or roster_hash(engine.roster, engine.experts, rules)
+    for request in requests:
+        yield engine.match(request, team_key(public_key, request, digest))
+
+
 def match_teams(requests: Sequence[TeamRequest], roster: Sequence[Candidate], rules: TeamRules, *,
                 public_key: str, experts: Sequence[str] = (), version: str = RFC3797,
                 roster_sha256: str | None = None) -> list[Team]:
-    """Staff every object in order with its own derived key; unstaffed objects are reported, never dropped.
-
-    `roster_sha256`, when the caller has it (`record.roster_entry`), spares hashing the roster again.
-    """
-    engine = TeamEngine(roster, rules, experts=experts, version=version)
-    digest = roster_sha256 or roster_hash(engine.roster, engine.experts, rules)
-    return [engine.match(request, team_key(public_key, request, digest)) for request in requests]
+    """Every object's team (`iter_teams`), as a list."""
+    return list(iter_teams(requests, roster, rules, public_key=public_key, experts=experts, version=version,
+                           roster_sha256=roster_sha256))

@@ -124,6 +124,34 @@ def test_bad_sources_are_refused_and_nothing_is_written(client, demo):
     assert run(Task.count().run()) == 0
 
 
+def test_a_failure_while_tasks_are_written_leaves_nothing_half_written(client, demo, monkeypatch):
+    """Tasks are written while the teams are still being matched (another thread): a failure on either side
+    rolls the whole execution back, and the draw can then be executed."""
+    from backend.fieldwork.tasks import TaskWriter
+    from backend.planning import draw_service
+
+    plan = published_plan(client, demo, ratios={"A": "0.3", "B": "0.3", "C": "0.5", "D": "1"})
+    draw = announce(client, demo, [plan["id"]])
+    monkeypatch.setattr(draw_service, "TEAM_CHUNK", 2)  # several writes before the failure
+    original, calls = TaskWriter.write, []
+
+    async def failing(self, teams):
+        calls.append(len(teams))
+        if len(calls) == 3:
+            raise RuntimeError("disk full")
+        await original(self, teams)
+
+    monkeypatch.setattr(TaskWriter, "write", failing)
+    failed = client.post(f"/api/v1/draws/{draw['id']}/execute", headers=demo, json={"sources": SOURCES})
+    assert failed.status_code == 500 and calls == [2, 2, 2]
+    assert client.get(f"/api/v1/draws/{draw['id']}", headers=demo).json()["status"] == "announced"
+    assert run(Task.count().run()) == 0 and run(TaskMember.count().run()) == 0
+    monkeypatch.setattr(TaskWriter, "write", original)
+    done = client.post(f"/api/v1/draws/{draw['id']}/execute", headers=demo, json={"sources": SOURCES})
+    assert done.status_code == 200
+    assert run(Task.count().run()) == sum(s["quota"] for s in done.json()["announcement"]["strata"])
+
+
 def test_redraw_supersedes_and_cancels_tasks(client, demo):
     plan = published_plan(client, demo)
     draw = announce(client, demo, [plan["id"]])
@@ -215,8 +243,13 @@ def test_team_members_with_accounts_are_notified(client, demo):
         mine = client.get("/api/v1/notifications", headers={"Authorization": f"Bearer {token}"}).json()
         me = client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {token}"}).json()["id"]
         assert bool(mine) == (me in expected)
-        for note in mine:
-            assert note["kind"] == "task.assigned" and note["payload"]["count"] == len(note["payload"]["tasks"])
+        inspector = next(i for i, user in linked.items() if user == me) if me in expected else None
+        for note in mine:  # the inspector's tasks of this draw, in task order
+            uids = [r["uid"] for r in run(Task.select(Task.uid).where(Task.id.is_in(
+                [m["task"] for m in run(TaskMember.select(TaskMember.task).where(
+                    TaskMember.inspector == inspector).run())])).order_by(Task.id).run())]
+            assert note["kind"] == "task.assigned"
+            assert note["payload"] == {"draw": draw["id"], "tasks": uids, "count": len(uids)}
             read = client.post(f"/api/v1/notifications/{note['id']}/read", headers={"Authorization": f"Bearer {token}"})
             assert read.status_code == 204
         assert client.get("/api/v1/notifications", params={"unread": True},
@@ -292,3 +325,22 @@ def test_recusal_pairs_cover_the_pooled_entities_however_many_recusals_there_are
     assert set(run(queries.recusal_pairs([[r["uscc"] for r in rows], ["X"] * len(rows)]))) == expected
     one = rows[0]["uscc"]
     assert set(run(queries.recusal_pairs([[one]]))) == {p for p in expected if p[1] == one}
+
+
+def test_draw_writes_carry_no_duplicate_index_and_compress_with_lz4_where_the_server_can(client):
+    """Migration 15_00: one index (its unique constraint) on a task's uid; LZ4 for a draw's large JSON."""
+    if Task._meta.db.engine_type == "postgres":
+        indexes = run(Task.raw("SELECT indexdef FROM pg_indexes WHERE tablename = 'task'").run())
+        lz4 = run(Task.raw("SELECT 'lz4' = ANY(enumvals) AS ok FROM pg_settings "
+                           "WHERE name = 'default_toast_compression'").run())[0]["ok"]
+        methods = {r["attname"]: r["attcompression"] for r in run(Task.raw(
+            "SELECT attname, attcompression::text AS attcompression FROM pg_attribute "
+            "WHERE attrelid = 'draw'::regclass AND attname IN ('announcement', 'pools', 'exclusions', 'record')"
+        ).run())}
+        assert methods == dict.fromkeys(("announcement", "pools", "exclusions", "record"), "l" if lz4 else "")
+        on_uid = [r["indexdef"] for r in indexes if "(uid)" in r["indexdef"]]
+    else:
+        rows = run(Task.raw("SELECT name FROM pragma_index_list('task')").run())
+        on_uid = [r["name"] for r in rows if [c["name"] for c in run(Task.raw(
+            "SELECT name FROM pragma_index_info({})", r["name"]).run())] == ["uid"]]
+    assert len(on_uid) == 1, on_uid

@@ -12,7 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from backend.planning.eligibility import Exclusion
-from backend.planning.record import DrawSpec, StratumSpec, execute_draw, public_view, verify_record
+from backend.planning.record import (DrawSpec, StratumSpec, execute_draw, public_view, select_objects, staff,
+                                     verify_record)
 from backend.planning.roster import Candidate
 from backend.planning.teams import TeamRules
 
@@ -182,3 +183,15 @@ def test_tampering_a_selection_a_member_or_a_pool_entry_is_named(pool, share, lo
         outsider = next(c.id for c in roster if c.id not in record["teams"][n]["members"])
         assert verify_record(tampered(record, f"teams[{n}].members[{m}]", lambda v: outsider)).path == \
             f"teams[{n}].members[{m}]"
+
+
+def test_staffing_reports_each_team_as_it_is_matched_in_record_order(record):
+    seen = []
+    spec = make_spec()
+    selection = select_objects(spec)
+    assert [d.selected for d in selection.draws] == [s["selected"] for s in record["strata"]]
+    staffed = staff(spec, selection, on_team=lambda entry: seen.append(copy.deepcopy(entry)))
+    assert staffed == record  # the same record as execute_draw, the hook changes nothing
+    assert seen == record["teams"]
+    assert staff(make_spec(roster=None), selection, on_team=seen.append)["teams"] == [] and len(seen) == len(
+        record["teams"])  # objects only: no team, no call
