@@ -27,14 +27,18 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start_server(env: dict, port: int, factory: str, profile: Path | None = None) -> subprocess.Popen:
-    """The app `factory` under uvicorn, one process as `choucha serve` runs it; under py-spy when `profile`
-    names the file for its collapsed stacks."""
+def start_server(env: dict, port: int, factory: str, profile: Path | None = None,
+                 workers: int = 1) -> subprocess.Popen:
+    """The app `factory` under uvicorn, as `choucha serve` runs it (`workers` processes: the database must
+    be migrated already); under py-spy when `profile` names the file for its collapsed stacks."""
     command = [sys.executable, "-m", "uvicorn", "--factory", factory, "--host", "127.0.0.1",
                "--port", str(port), "--log-level", "warning", "--no-access-log"]
+    if workers > 1:
+        command += ["--workers", str(workers)]
     if profile:
         spy = Path(sys.executable).parent / "py-spy"
-        command = [str(spy), "record", "--format", "raw", "--rate", "200", "-o", str(profile), "--", *command]
+        command = [str(spy), "record", "--format", "raw", "--rate", "200", "--subprocesses", "-o", str(profile),
+                   "--", *command]
     process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     return wait_until_up(process, f"http://127.0.0.1:{port}/ready", seconds=120, name="server")
 
@@ -105,29 +109,61 @@ def concurrently(work: Callable[[int], int], n: int) -> tuple[float, list[int]]:
 
 
 def cpu_seconds(pid: int) -> float:
-    """CPU time (user + system) a process has used so far, from /proc (0 where there is none)."""
+    """CPU time (user + system) a process and its live descendants (a server's workers) have used so far,
+    from /proc (0 where there is none)."""
     try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        own = _own_cpu(pid)
     except OSError:
         return 0.0
+    return own + sum(cpu_seconds(child) for child in _children(pid))
+
+
+def postgres_cpu_seconds() -> float:
+    """CPU time used so far by the machine's PostgreSQL processes (server and backends; ended backends are
+    not counted, so a phase's figure covers the connections that stay open, as a pool's do)."""
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if (entry / "comm").read_text().strip() == "postgres":
+                    total += _own_cpu(int(entry.name))
+            except OSError:
+                continue
+    return total
+
+
+def _own_cpu(pid: int) -> float:
+    """CPU seconds (user + system) of one process so far, from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(c) for t in Path(f"/proc/{pid}/task").iterdir()
+                for c in (t / "children").read_text().split()]
+    except OSError:
+        return []
 
 
 def phase(name: str, work: Callable[[int], int], lines: list, unit_count: Callable[[list[int]], int],
           server_pid: int) -> dict:
     """Time one concurrent phase over every line: mutations/s, requests and their latency, bytes received,
-    and the CPU the server process spent (its database's processes not included)."""
+    the CPU the server process spent (its database's processes not included) and the CPU of the devices
+    (this process: its threads share one interpreter lock, so the load it can offer has a ceiling)."""
     for line in lines:
         line.reset()
-    cpu = cpu_seconds(server_pid)
+    cpu, client, database = cpu_seconds(server_pid), time.process_time(), postgres_cpu_seconds()
     seconds, results = concurrently(work, len(lines))
-    cpu = cpu_seconds(server_pid) - cpu
+    cpu, client = cpu_seconds(server_pid) - cpu, time.process_time() - client
+    database = postgres_cpu_seconds() - database
     latencies = sorted(t for line in lines for t in line.latencies)
     mutations = unit_count(results)
     return {"phase": name, "mutations": mutations, "seconds": seconds, "mps": mutations / seconds,
             "requests": len(latencies), "p50_ms": statistics.median(latencies) * 1000,
             "p95_ms": latencies[int(len(latencies) * 0.95) - 1] * 1000 if latencies else 0.0,
-            "mb_received": sum(line.bytes for line in lines) / 1e6, "server_cpu_s": cpu}
+            "mb_received": sum(line.bytes for line in lines) / 1e6, "server_cpu_s": cpu, "client_cpu_s": client,
+            "postgres_cpu_s": database}
 
 
 def base_env(data_dir: Path, database_url: str | None) -> dict:

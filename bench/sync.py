@@ -11,14 +11,17 @@ sha256 references, three signatures, start and submit). Phases, all devices at o
 - pull: with the cursor of its first pull, as a device syncs after pushing; what it receives is its tasks'
   merged reports, counted as the mutations they carry (report versions);
 - fresh pull: a second phone of each inspector pulls from nothing (tasks whole, forms, reports).
-The server is `backend.app:create_app` under uvicorn (one process, as `choucha serve`) on SQLite (a scratch
+The server is `backend.app` under uvicorn (as `choucha serve --workers N`, N one per core) on SQLite (a scratch
 data dir) and on PostgreSQL (database choucha_bench_sync on CHOUCHA_BENCH_PG, dropped and created). Then
 pouchdb-server (LevelDB, one database per device) takes the same mutations as documents through `_bulk_docs`
 in batches of 100 and serves them through `_changes?include_docs=true` paged by 100. The server's tables
-are counted afterwards. Prints a table (with the CPU the server process spent: the machine is shared, so
-wall-clock figures move with other work while CPU seconds hardly do), then one JSON line.
+are counted afterwards. Prints a table (with the CPU spent by the server process and its workers, by the
+PostgreSQL processes and by the devices' process: the machine is shared, so wall-clock figures move with
+other work while CPU seconds hardly do), then one JSON line.
 
     --only sqlite,pouch      some systems only      --devices N --tasks K    other sizes
+    --workers N              our server as `choucha serve --workers N` (default: one per core, as deployed;
+                             pouchdb-server is one process whatever the cores)
     --profile DIR            the server under py-spy (`pip install py-spy`), collapsed stacks in DIR
 """
 
@@ -27,6 +30,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -46,6 +50,7 @@ FULL = {"devices": 50, "tasks": 40, "batch": 100}
 QUICK = {"devices": 50, "tasks": 8, "batch": 100}
 PG_DATABASE = "choucha_bench_sync"
 APP = "backend.app:create_app"
+WORKER_APP = "backend.app:create_worker_app"
 STARTED = time.monotonic()
 SHORT = {"sqlite": "sqlite", "postgres": "pg", "pouch": "pouch"}
 
@@ -130,7 +135,7 @@ def run_server(engine: str, sizes: dict, work: Path, args: argparse.Namespace) -
     port = free_port()
     profile = Path(args.profile).resolve() / f"{engine}.txt" if args.profile else None
     note(f"{engine}: starting the server")
-    server = start_server(env, port, APP, profile)
+    server = start_server(env, port, WORKER_APP if args.workers > 1 else APP, profile, args.workers)
     note(f"{engine}: devices at work")
     try:
         result = server_phases(f"http://127.0.0.1:{port}", server.pid, seeded, sizes)
@@ -195,16 +200,17 @@ def print_table(results: dict, sizes: dict) -> None:
     print(f"\nOffline sync: {sizes['devices']} concurrent devices, batches of {sizes['batch']}, "
           f"{sizes['devices'] * sizes['tasks'] * PER_TASK:,} mutations per system")
     print(f"{'system':10}{'phase':12}{'mutations':>11}{'seconds':>9}{'mut/s':>9}{'requests':>10}{'p50 ms':>8}"
-          f"{'p95 ms':>8}{'MB recv':>9}{'srv CPU s':>10}{'vs pouch':>10}")
+          f"{'p95 ms':>8}{'MB recv':>9}{'srv CPU s':>10}{'pg CPU s':>9}{'dev CPU s':>10}{'vs pouch':>10}")
     for system, r in results.items():
         for name in ("push", "pull", "pull_fresh"):
             if name not in r:
                 continue
             p, base = r[name], results.get("pouch", {}).get(name.split("_")[0])
             ratio = f"{p['mps'] / base['mps']:.2f}×" if base and system != "pouch" else ""
+            pg = f"{p['postgres_cpu_s']:.2f}" if system == "postgres" else ""
             print(f"{system:10}{p['phase']:12}{p['mutations']:>11,}{p['seconds']:>9.2f}{p['mps']:>9,.0f}"
                   f"{p['requests']:>10,}{p['p50_ms']:>8.0f}{p['p95_ms']:>8.0f}{p['mb_received']:>9.1f}"
-                  f"{p['server_cpu_s']:>10.2f}{ratio:>10}")
+                  f"{p['server_cpu_s']:>10.2f}{pg:>9}{p['client_cpu_s']:>10.2f}{ratio:>10}")
     for system, r in results.items():
         print(f"{system}: holds {r['server']}")
 
@@ -231,7 +237,8 @@ def parent(args: argparse.Namespace) -> None:
     print_table(results, sizes)
     durability = {s: r["server"].get("durability") for s, r in results.items() if s != "pouch"}
     total = sizes["devices"] * sizes["tasks"] * PER_TASK
-    print(json.dumps({"bench": "sync", "quick": args.quick, "app": APP, **sizes,
+    print(json.dumps({"bench": "sync", "quick": args.quick, "app": WORKER_APP if args.workers > 1 else APP,
+                      "workers": args.workers, **sizes,
                       "mutations_per_system": total, **summary(results), "durability": durability,
                       "checks": "every mutation applied, stored, counted in report versions and pulled",
                       "skipped": skipped}, ensure_ascii=False))
@@ -254,6 +261,8 @@ def main() -> None:
     parser.add_argument("--child", choices=("seed", "verify"), help=argparse.SUPPRESS)
     parser.add_argument("--devices", type=int, help="devices instead of 50")
     parser.add_argument("--tasks", type=int, help="tasks per device instead of 40 (8 with --quick)")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+                        help="server processes (choucha serve --workers; default: one per core, as deployed)")
     args = parser.parse_args()
     if args.child:
         child(args)

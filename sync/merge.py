@@ -135,6 +135,19 @@ def field_heads(writes: dict) -> list[str]:
     return sorted(heads, key=lambda wid: (tuple(writes[wid]["t"]), writes[wid]["d"], wid), reverse=True)
 
 
+def current_write(writes: dict) -> dict:
+    """The current write of a field: its latest head (`field_heads(writes)[0]`, without sorting them all)."""
+    if len(writes) == 1:  # the usual field, written once: its write is the head unless it names itself
+        (wid, write), = writes.items()
+        if wid not in write["b"]:
+            return write
+    superseded = {b for w in writes.values() for b in w["b"]}
+    heads = [wid for wid in writes if wid not in superseded]
+    if not heads:  # every write based on another (a device named ids it never saw): fails as field_heads[0]
+        raise IndexError("a field without a head")
+    return writes[max(heads, key=lambda wid: (tuple(writes[wid]["t"]), writes[wid]["d"], wid))]
+
+
 def current_answers(state: dict, item: str) -> dict:
     """One item's answers as its form reads them: each field's current value, then the photos and audio
     elements that answer its media fields, then its signatures (into repeat rows where the path says so)."""
@@ -142,13 +155,12 @@ def current_answers(state: dict, item: str) -> dict:
     out = {}
     for key, writes in state["fields"].items():
         if key.startswith(prefix):
-            heads = field_heads(writes)
-            out[key[len(prefix):]] = writes[heads[0]]["v"]
+            out[key[len(prefix):]] = current_write(writes)["v"]
     for name in MEDIA_SETS:
-        elements = sorted(live_elements(state, name).items(), key=lambda kv: (kv[1]["t"], kv[0]))
-        for _, element in elements:
-            if element["v"].get("item") == item and "field" in element["v"]:
-                _place(out, element["v"]["field"], element["v"]["sha256"], append=True)
+        answering = [(eid, e) for eid, e in live_elements(state, name).items()
+                     if e["v"].get("item") == item and "field" in e["v"]]
+        for _, element in sorted(answering, key=lambda kv: (kv[1]["t"], kv[0])):
+            _place(out, element["v"]["field"], element["v"]["sha256"], append=True)
     for slot, signature in sorted(state["signatures"].items()):
         if slot.startswith(prefix):
             _place(out, slot[len(prefix):], signature["v"], append=False)

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from piccolo.engine import engine_finder
+from piccolo.table import Table
 
 from backend.audit.chain import GENESIS, ChainBreak, digest, entry_hash, verify_chain
 from backend.audit.tables import AuditEntry
+from backend.db.bulk import insert_together, run_prebuilt
 
 _CHAIN_LOCK = 7_263_001  # PostgreSQL advisory lock id: one appender at a time keeps the chain linear.
+_HEAD = 'SELECT "seq", "hash" FROM "audit_entry" ORDER BY "seq" DESC LIMIT 1'
+_LOCKED_HEAD = "SELECT seq, hash FROM choucha_chain_head($1)"
+"""PostgreSQL: the chain's lock, then the head as committed when it was granted, in one round trip (the
+function of migration 15_10; a plain statement would read the head from before its wait)."""
 
 
 @dataclass(frozen=True)
@@ -30,7 +36,7 @@ SYSTEM = Actor(None, "system")
 async def hold_chain_lock() -> None:
     """Take the chain's lock until the transaction ends (PostgreSQL; SQLite's BEGIN IMMEDIATE already
     serialises writers). Rows numbered while holding it are numbered in commit order."""
-    engine = engine_finder()
+    engine = AuditEntry._meta.db  # the engine its queries run on; engine_finder() re-reads the conf each call
     if engine.engine_type == "postgres":
         await engine.run_ddl(f"SELECT pg_advisory_xact_lock({_CHAIN_LOCK})")
 
@@ -54,18 +60,18 @@ async def record(*, actor: Actor, action: str, target_type: str, target_id: Any,
     return (await record_many([Event(actor, action, target_type, target_id, before, after, detail)]))[0]
 
 
-async def record_many(events: list[Event]) -> list[dict]:
-    """Append several entries with one lock, one read of the head and one insert (a sync batch touches many
-    reports; the chain lock is held from here to the commit, so fewer statements under it is more throughput)."""
-    engine = engine_finder()
-    if engine.current_transaction.get() is None:
+async def record_many(events: list[Event], *, along: Sequence[tuple[type[Table], list[dict]]] = ()
+                      ) -> list[dict]:
+    """Append several entries with one lock, one read of the head and one insert, which also writes the
+    rows `along` (a sync batch's change feed, numbered in commit order under the same lock). The chain lock
+    is held from here to the commit while the rest of the server's work waits its turn, so this costs two
+    round trips: the lock with the head, then the inserts."""
+    if AuditEntry._meta.db.current_transaction.get() is None:
         raise RuntimeError("audit.record must run inside a transaction")
     if not events:
         return []
-    await hold_chain_lock()
-    head = await AuditEntry.select(AuditEntry.seq, AuditEntry.hash).order_by(
-        AuditEntry.seq, ascending=False).first().run()
-    seq, prev_hash = (head["seq"], head["hash"]) if head else (0, GENESIS)
+    head = await _locked_head()
+    seq, prev_hash = (head[0][0], head[0][1]) if head else (0, GENESIS)
     at = datetime.now(timezone.utc).isoformat(timespec="microseconds")
     entries = []
     for event in events:
@@ -78,8 +84,16 @@ async def record_many(events: list[Event]) -> list[dict]:
         }
         entry["hash"] = prev_hash = entry_hash(entry)
         entries.append(entry)
-    await AuditEntry.insert(*[AuditEntry(**entry) for entry in entries]).run()
+    await insert_together([(AuditEntry, entries), *along])  # the same JSON text as Table instances would write
     return entries
+
+
+async def _locked_head() -> list:
+    """The chain's head (seq, hash) once this transaction holds the chain's lock (SQLite: its BEGIN
+    IMMEDIATE does)."""
+    if AuditEntry._meta.db.engine_type == "postgres":
+        return await run_prebuilt(_LOCKED_HEAD, _CHAIN_LOCK)  # no row while the chain is empty
+    return await run_prebuilt(_HEAD)
 
 
 async def verify(batch: int = 5000) -> tuple[int, ChainBreak | None]:

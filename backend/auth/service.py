@@ -7,17 +7,24 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
+from piccolo.querystring import QueryString
+
 from backend.audit import service as audit
 from backend.audit.service import Actor
 from backend.auth.passwords import check_strength, hash_password, verify_password
 from backend.auth.tables import Session, User
 from backend.config import get_settings
+from backend.db.bulk import fetch_tuples
 from backend.db.tx import transaction
 from backend.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthenticated
 from backend.registry.tables import Department
 from backend.registry.vocab import Role
 
 _TOUCH_EVERY = timedelta(minutes=5)
+_BY_TOKEN = ('SELECT s."id", s."kind", s."csrf_token", s."expires_at", s."revoked_at", s."last_used_at", u."id", '
+             'u."username", u."display_name", u."role", u."department", u."active" FROM "auth_session" s '
+             'LEFT JOIN "app_user" u ON u."id" = s."user" WHERE s."token_hash" = {} LIMIT 1')
+"""The session and user behind a token: every API request reads it, so it is written out once here."""
 
 
 @dataclass(frozen=True)
@@ -75,23 +82,21 @@ async def open_session(*, user: dict, device_name: str | None) -> tuple[str, dic
 
 async def resolve_token(token: str, *, via: str) -> CurrentUser | None:
     """The user behind a live session token, or None when unknown, expired, revoked or deactivated."""
-    row = await Session.select(
-        Session.id, Session.kind, Session.csrf_token, Session.expires_at, Session.revoked_at,
-        Session.last_used_at, Session.user.id, Session.user.username, Session.user.display_name,
-        Session.user.role, Session.user.department, Session.user.active,
-    ).where(Session.token_hash == token_hash(token)).first().run()
+    rows = await fetch_tuples(QueryString(_BY_TOKEN, token_hash(token)))
     now = _now()
-    if not row or row["revoked_at"] is not None or row["expires_at"] < now or not row["user.active"]:
+    if not rows:
         return None
-    if (via == "cookie") != (row["kind"] == "web"):
+    session_id, kind, csrf_token, expires_at, revoked_at, last_used_at, *user = rows[0]
+    if revoked_at is not None or expires_at < now or not user[5]:
         return None
-    if now - row["last_used_at"] > _TOUCH_EVERY:
+    if (via == "cookie") != (kind == "web"):
+        return None
+    if now - last_used_at > _TOUCH_EVERY:
         update = {Session.last_used_at: now}
-        if row["kind"] == "device":  # device tokens expire after a period without use, not after login
+        if kind == "device":  # device tokens expire after a period without use, not after login
             update[Session.expires_at] = now + timedelta(days=get_settings().device_token_days)
-        await Session.update(update).where(Session.id == row["id"]).run()
-    return CurrentUser(row["user.id"], row["user.username"], row["user.display_name"], row["user.role"],
-                       row["user.department"], row["id"], via, row["csrf_token"])
+        await Session.update(update).where(Session.id == session_id).run()
+    return CurrentUser(user[0], user[1], user[2], user[3], user[4], session_id, via, csrf_token)
 
 
 async def revoke_session(*, actor: CurrentUser, session_id: int) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -100,14 +101,13 @@ async def insert_rows(table: type[Table], rows: list[dict], returning: tuple[str
     members of a draw over a million entities that was most of the draw's time (bench/draw.py). PostgreSQL
     gets one array per column (`unnest`), SQLite one multi-row VALUES.
     """
+    tail = " RETURNING " + ", ".join(f'"{name}"' for name in returning) if returning else ""
+    if table._meta.db.engine_type == "postgres":
+        sql, arrays = _unnest_insert(table, rows)
+        return await table.raw(sql + tail, *arrays).run()
     columns = [table._meta.get_column_by_name(name) for name in rows[0]]
     values = [[sql_value(c, row[c._meta.name]) for row in rows] for c in columns]
     names = ", ".join(f'"{c._meta.db_column_name}"' for c in columns)
-    tail = " RETURNING " + ", ".join(f'"{name}"' for name in returning) if returning else ""
-    if table._meta.db.engine_type == "postgres":
-        arrays = ", ".join(f"{{}}::{c.column_type}[]" for c in columns)
-        sql = f'INSERT INTO "{table._meta.tablename}" ({names}) SELECT * FROM unnest({arrays}){tail}'
-        return await table.raw(sql, *values).run()
     flat = [value for row in zip(*values) for value in row]
     width, out = len(columns), []
     row_marks = "(" + ", ".join("{}" for _ in columns) + ")"
@@ -118,6 +118,63 @@ async def insert_rows(table: type[Table], rows: list[dict], returning: tuple[str
     return out
 
 
+def _unnest_insert(table: type[Table], rows: list[dict]) -> tuple[str, list[list]]:
+    """PostgreSQL's bulk INSERT of plain dicts: one array parameter per column, and those arrays."""
+    columns = [table._meta.get_column_by_name(name) for name in rows[0]]
+    values = [[sql_value(c, row[c._meta.name]) for row in rows] for c in columns]
+    names = ", ".join(f'"{c._meta.db_column_name}"' for c in columns)
+    arrays = ", ".join(f"{{}}::{c.column_type}[]" for c in columns)
+    return f'INSERT INTO "{table._meta.tablename}" ({names}) SELECT * FROM unnest({arrays})', values
+
+
+async def insert_together(parts: list[tuple[type[Table], list[dict]]]) -> None:
+    """Insert the rows of several tables: on PostgreSQL in one statement (one round trip, for writes made
+    while a lock is held until commit), on SQLite one table after the other (no round trips there)."""
+    parts = [(table, rows) for table, rows in parts if rows]
+    if not parts:
+        return
+    if len(parts) == 1 or parts[0][0]._meta.db.engine_type != "postgres":
+        for table, rows in parts:
+            await insert_rows(table, rows)
+        return
+    statements, args = [], []
+    for table, rows in parts:
+        sql, values = _unnest_insert(table, rows)
+        statements.append(sql)
+        args += values
+    *first, last = statements
+    await parts[0][0].raw("WITH " + ", ".join(f"p{k} AS ({sql})" for k, sql in enumerate(first)) + " " + last,
+                          *args).run()
+
+
 def sql_value(column, value):
     """As Piccolo's convert_to_sql_value for these tables: JSON columns take their serialised text."""
     return dump_json(value) if isinstance(column, JSON) and value is not None and not isinstance(value, str) else value
+
+
+_PLACEHOLDER = re.compile(r"\$(\d+)")
+_SQLITE_TEXT: dict[str, str] = {}
+
+
+def _for_sqlite(sql: str) -> str:
+    """A statement written with `$n` placeholders as SQLite numbers them (`?n`)."""
+    if sql not in _SQLITE_TEXT:
+        _SQLITE_TEXT[sql] = _PLACEHOLDER.sub(r"?\1", sql)
+    return _SQLITE_TEXT[sql]
+
+
+async def run_prebuilt(sql: str, *args) -> list:
+    """Rows (tuples; asyncpg Records) of one statement written out with `$n` placeholders, on the use case's
+    transaction's connection, without building a Piccolo query (a sync push runs a dozen)."""
+    engine_type, connection = _connection()
+    if engine_type == "postgres":
+        return await connection.fetch(sql, *args)
+    return await _sqlite_tuples(connection, _for_sqlite(sql), list(args))
+
+
+async def run_prebuilt_many(sql: str, rows: list[tuple]) -> None:
+    """One statement written out with `$n` placeholders, for each row, prepared once."""
+    if not rows:
+        return
+    engine_type, connection = _connection()
+    await connection.executemany(sql if engine_type == "postgres" else _for_sqlite(sql), rows)

@@ -4,39 +4,49 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import msgspec
 from piccolo.columns.combination import WhereRaw
 
 from backend.audit.service import hold_chain_lock
 from backend.checklists.tables import FormVersion
-from backend.db.bulk import insert_rows
-from backend.fieldsync.tables import Report, SyncChange, SyncDevice, SyncMutation
+from backend.db.bulk import insert_rows, run_prebuilt, run_prebuilt_many
+from backend.fieldsync.tables import Report, SyncChange, SyncMutation
 from backend.fieldwork.tables import Task
 from backend.registry.tables import Entity, InspectionItem, Inspector
 
 TASK_FIELDS = ("id", "uid", "entity", "status", "team", "departments", "items", "forms", "due_on", "year",
                "lead_inspector", "experts")
 
+DEVICE_CLAIM = ('INSERT INTO "sync_device" ("device", "user", "next_seq", "scope", "created_at", "seen_at") '
+                "VALUES ($1, $2, 1, '[]', $3, $3) "
+                'ON CONFLICT ("device") DO UPDATE SET "seen_at" = COALESCE($4, "sync_device"."seen_at") '
+                'RETURNING "user", "next_seq", "scope"')
+DEVICE_SAVE = ('UPDATE "sync_device" SET "seen_at" = $1, "next_seq" = COALESCE($2, "next_seq"), '
+               '"scope" = COALESCE($3, "scope") WHERE "device" = $4')
+_TASK_COLUMNS = 'SELECT t."id", t."uid", t."status", t."team", t."departments", t."forms"'
+_REPORT_COLUMNS = 'r."id", r."status", r."state", r."version", r."submitted_at"'
+PUSH_TASKS = _TASK_COLUMNS + ' FROM "task" t WHERE t."uid" = ANY($1::varchar[]) ORDER BY t."id" FOR UPDATE'
+PUSH_REPORTS = 'SELECT r."task", ' + _REPORT_COLUMNS + ' FROM "report" r WHERE r."task" = ANY($1::int[])'
+PUSH_TARGETS_SQLITE = (_TASK_COLUMNS + ", " + _REPORT_COLUMNS + ' FROM "task" t '
+                       'LEFT JOIN "report" r ON r."task" = t."id" '
+                       'WHERE t."uid" IN (SELECT value FROM json_each($1)) ORDER BY t."id"')
+REPORT_UPDATE = ('UPDATE "report" SET "status" = $1, "state" = $2, "version" = $3, "submitted_at" = $4, '
+                 '"updated_at" = $5 WHERE "id" = $6')
+TASK_STATUS_UPDATE = 'UPDATE "task" SET "status" = $1, "updated_at" = $2 WHERE "id" = $3 AND "status" <> $1'
 
-async def lock_device(*, device_id: str, user_id: int, now: datetime) -> dict:
-    """The device's row, registered to `user_id` on its first sync, locked until the transaction ends so two
-    pushes of one device take turns (SQLite's BEGIN IMMEDIATE already does)."""
-    await SyncDevice.insert(SyncDevice(device=device_id, user=user_id, next_seq=1, scope=[], created_at=now,
-                                       seen_at=now)).on_conflict(action="DO NOTHING").run()
-    query = SyncDevice.select().where(SyncDevice.device == device_id).first().output(load_json=True)
-    if SyncDevice._meta.db.engine_type == "postgres":
-        query = query.lock_rows("UPDATE")
-    return await query.run()
+
+async def lock_device(*, device_id: str, user_id: int, now: datetime, touch: bool = False) -> dict:
+    """The device's row, registered to `user_id` on its first sync (one upsert), locked until the transaction
+    ends so two pushes of one device take turns (SQLite's BEGIN IMMEDIATE already does). With `touch` (a
+    push, which sets `seen_at` before it commits anyway) it is marked seen now."""
+    row = (await run_prebuilt(DEVICE_CLAIM, device_id, user_id, now, now if touch else None))[0]
+    return {"device": device_id, "user": row[0], "next_seq": row[1], "scope": _json(row[2])}
 
 
 async def save_device(*, device_id: str, now: datetime, next_seq: int | None = None,
                       scope: list[int] | None = None) -> None:
-    """Record what the device was last answered: its next number, the tasks it holds."""
-    values = {SyncDevice.seen_at: now}
-    if next_seq is not None:
-        values[SyncDevice.next_seq] = next_seq
-    if scope is not None:
-        values[SyncDevice.scope] = sorted(scope)
-    await SyncDevice.update(values).where(SyncDevice.device == device_id).run()
+    """Record what the device was last answered: its next number, the tasks it holds (in the transaction)."""
+    await run_prebuilt(DEVICE_SAVE, now, next_seq, None if scope is None else _text(sorted(scope)), device_id)
 
 
 async def taken(device_id: str, seqs: list[int]) -> dict[int, tuple[str, dict]]:
@@ -51,7 +61,47 @@ async def taken(device_id: str, seqs: list[int]) -> dict[int, tuple[str, dict]]:
 async def record_mutations(rows: list[dict]) -> None:
     """Store the batch's taken mutations (their key is unique: a concurrent duplicate push fails here)."""
     if rows:
-        await insert_rows(SyncMutation, rows)
+        await insert_rows(SyncMutation, [{**row, "outcome": _text(row["outcome"])} for row in rows])
+
+
+async def push_targets(uids: list[str]) -> tuple[dict[str, dict], dict[int, dict]]:
+    """The tasks a push names (the fields access and merging need) by uid, and their reports by task id. On
+    PostgreSQL the tasks stay locked, in id order, until the transaction ends, as with `tasks_by_uid(lock=True)`,
+    and the reports are read after the lock is granted (a statement that waited for it still sees what its
+    own snapshot saw: a report read in it could miss the push it waited for). SQLite's BEGIN IMMEDIATE already
+    serialises writers, so one statement reads both."""
+    tasks: dict[str, dict] = {}
+    reports: dict[int, dict] = {}
+    if not uids:
+        return tasks, reports
+    if Task._meta.db.engine_type == "postgres":
+        locked = await run_prebuilt(PUSH_TASKS, uids)
+        found = {r[0]: r[1:] for r in await run_prebuilt(PUSH_REPORTS, [t[0] for t in locked])} if locked else {}
+        rows = [(*task, *found.get(task[0], (None,) * 5)) for task in locked]
+    else:
+        rows = await run_prebuilt(PUSH_TARGETS_SQLITE, _text(uids))
+    for task_id, uid, status, team, departments, forms, report_id, *report in rows:
+        tasks[uid] = {"id": task_id, "uid": uid, "status": status, "team": _json(team),
+                      "departments": _json(departments), "forms": _json(forms)}
+        if report_id is not None:
+            reports[task_id] = {"id": report_id, "task": task_id, "status": report[0], "state": _json(report[1]),
+                                "version": report[2], "submitted_at": report[3]}
+    return tasks, reports
+
+
+async def save_pushed_reports(reports: list[dict], *, now: datetime, task_status: dict[int, str]) -> None:
+    """Write a push's changed reports (`save_report` for many, in at most three statements): the new ones
+    in one insert, the others in one prepared update, then the tasks whose status follows theirs."""
+    new = [r for r in reports if not r.get("id")]
+    if new:
+        await insert_rows(Report, [{"task": r["task"], "return_reasons": [], "submitted_at": r.get("submitted_at"),
+                                    "reviewed_at": None, "reviewed_by": None, "created_at": now,
+                                    "status": r["status"], "state": _text(r["state"]), "version": r["version"],
+                                    "updated_at": now} for r in new])
+    await run_prebuilt_many(REPORT_UPDATE, [(r["status"], _text(r["state"]), r["version"], r.get("submitted_at"), now,
+                                       r["id"]) for r in reports if r.get("id")])
+    await run_prebuilt_many(TASK_STATUS_UPDATE, [(r["status"], now, r["task"]) for r in reports
+                                           if task_status.get(r["task"]) != r["status"]])
 
 
 async def tasks_by_uid(uids: list[str], *, lock: bool = False) -> dict[str, dict]:
@@ -124,7 +174,12 @@ async def append_changes(task_ids: list[int], *, kind: str, now: datetime) -> No
     """Add to the change feed; the chain lock makes feed numbers follow commit order on PostgreSQL."""
     if task_ids:
         await hold_chain_lock()
-        await insert_rows(SyncChange, [{"task": t, "kind": kind, "at": now} for t in sorted(set(task_ids))])
+        await insert_rows(SyncChange, feed_rows(task_ids, kind=kind, now=now))
+
+
+def feed_rows(task_ids, *, kind: str, now: datetime) -> list[dict]:
+    """Change feed rows for these tasks, one each, in task order (write them under the chain's lock)."""
+    return [{"task": t, "kind": kind, "at": now} for t in sorted(set(task_ids))]
 
 
 async def head() -> int:
@@ -186,3 +241,16 @@ async def task_context(tasks: list[dict]) -> tuple[dict, dict, dict]:
         Inspector.id, Inspector.name, Inspector.credential_no, Inspector.department.code.as_alias("department")).where(
         Inspector.id.is_in(people or [-1])).run()}
     return entities, items, inspectors
+
+
+_encode, _decode = msgspec.json.Encoder(), msgspec.json.Decoder()
+
+
+def _text(value: object) -> str:
+    """JSON text of plain data (the same values as Piccolo's json.dumps, without its cost on a report state)."""
+    return _encode.encode(value).decode()
+
+
+def _json(text: str | None) -> object:
+    """Plain data from a JSON column (the values json.loads gives for what the server stored)."""
+    return None if text is None else _decode.decode(text)

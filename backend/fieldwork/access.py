@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from piccolo.querystring import QueryString
+
 from backend.auth.service import CurrentUser
-from backend.fieldwork.tables import Task, TaskMember
+from backend.db.bulk import fetch_tuples
 from backend.db.filters import json_contains
-from backend.registry.tables import Department, Inspector
+from backend.fieldwork.tables import Task, TaskMember
 from sync import lifecycle
 
 FIELD_STATUSES = lifecycle.STATUSES
@@ -29,14 +31,15 @@ class FieldScope:
         return self.role in ("team_lead", "dept_admin", "platform_admin")
 
 
+_SCOPE = ('SELECT (SELECT "id" FROM "inspector" WHERE "user" = {} LIMIT 1), '
+          '(SELECT "code" FROM "department" WHERE "id" = {})')
+
+
 async def scope_of(user: CurrentUser) -> FieldScope:
-    """The user's inspector record and department code, looked up once per request."""
-    inspector = await Inspector.select(Inspector.id).where(Inspector.user == user.id).first().run()
-    code = None
-    if user.department_id is not None:
-        row = await Department.select(Department.code).where(Department.id == user.department_id).first().run()
-        code = row["code"] if row else None
-    return FieldScope(user.id, user.role, inspector["id"] if inspector else None, code)
+    """The user's inspector record and department code, looked up once per request (one statement: every
+    sync request needs them)."""
+    ((inspector_id, code),) = await fetch_tuples(QueryString(_SCOPE, user.id, user.department_id))
+    return FieldScope(user.id, user.role, inspector_id, code)
 
 
 def may_edit(scope: FieldScope, task: dict) -> bool:

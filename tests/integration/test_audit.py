@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from piccolo.engine import engine_finder
 
@@ -25,6 +27,22 @@ def test_a_fresh_chain_verifies(capsys):
     assert run(audit.verify()) == (5, None)
     assert main(["audit", "verify"]) == 0
     assert "5" in capsys.readouterr().out
+
+
+def test_concurrent_appenders_keep_one_linear_chain():
+    """Twenty use cases append at once (on PostgreSQL each on its own connection, taking turns on the
+    chain's lock and reading the head as committed when their turn comes): one chain, no seq twice."""
+    async def one(n: int) -> None:
+        async with transaction():
+            await audit.record_many([audit.Event(SYSTEM, "test.concurrent", "thing", f"{n}-{k}") for k in range(3)])
+
+    async def all_at_once() -> None:
+        await asyncio.gather(*(one(n) for n in range(20)))
+
+    run(all_at_once())
+    assert run(audit.verify()) == (60, None)
+    seqs = [r["seq"] for r in run(AuditEntry.select(AuditEntry.seq).order_by(AuditEntry.seq).run())]
+    assert seqs == list(range(1, 61))
 
 
 def test_record_outside_a_transaction_is_refused():
