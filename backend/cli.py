@@ -35,9 +35,19 @@ def cmd_migrate(_: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from backend.app import create_app
+    if args.workers < 1:
+        print("--workers 至少为1 / --workers must be at least 1", file=sys.stderr)
+        return 2
+    if args.workers == 1:
+        from backend.app import create_app
 
-    uvicorn.run(create_app(), host=args.host, port=args.port, log_level="info")
+        uvicorn.run(create_app(), host=args.host, port=args.port, log_level="info")
+        return 0
+    from backend.db.migrate import migrate
+
+    asyncio.run(migrate())  # once, here: the workers do not migrate
+    uvicorn.run("backend.app:create_worker_app", factory=True, workers=args.workers, host=args.host,
+                port=args.port, log_level="info")
     return 0
 
 
@@ -205,6 +215,20 @@ def cmd_draw_record(args: argparse.Namespace) -> int:
     return status
 
 
+def cmd_media_prune(args: argparse.Namespace) -> int:
+    from datetime import timedelta
+
+    from backend.storage.prune import prune_abandoned
+
+    if args.days <= 0:
+        print("--days 须大于0 / --days must be greater than 0", file=sys.stderr)
+        return 2
+    result = _migrated(lambda: prune_abandoned(older_than=timedelta(days=args.days)))
+    print(f"已清理{result['pruned']}个未完成的上传 / pruned {result['pruned']} abandoned uploads "
+          f"(declared more than {args.days:g} days ago)")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every subcommand."""
     parser = argparse.ArgumentParser(prog="choucha", description="双随机、一公开 inspections / 抽查")
@@ -213,6 +237,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="run the server (migrates on start)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=int(os.environ.get("CHOUCHA_WORKERS", "1")),
+                       help="server processes (PostgreSQL: one per core; default CHOUCHA_WORKERS or 1)")
     serve.set_defaults(func=cmd_serve)
     demo = sub.add_parser("demo", help="seed the demo district (idempotent)")
     demo.add_argument("--entities", type=int, default=20000)
@@ -260,6 +286,10 @@ def build_parser() -> argparse.ArgumentParser:
     rec.add_argument("draw", type=int)
     rec.add_argument("-o", "--output", required=True)
     rec.set_defaults(func=cmd_draw_record)
+    media = sub.add_parser("media", help="media storage").add_subparsers(dest="media_command", required=True)
+    prune = media.add_parser("prune", help="drop uploads that never completed (aborts their multipart uploads)")
+    prune.add_argument("--days", type=float, default=7, help="declared more than this many days ago (default 7)")
+    prune.set_defaults(func=cmd_media_prune)
     from forms import cli as forms_cli
 
     forms_parser = sub.add_parser("forms", help="checklist forms: import / export XLSForm, validate definitions")

@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import IO
 
-from litestar import Controller, Request, get, post, put
+from litestar import Controller, Request, Response, get, post, put
 from litestar.params import Parameter
 from litestar.response import Stream
 
 from backend.auth.guards import requires, user_of
+from backend.errors import problem
 from backend.storage import service
+from backend.storage.ranges import Unsatisfiable, requested
 from backend.storage.schemas import UploadCreate
 
 UploadUid = Parameter(pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$",
@@ -65,9 +67,22 @@ class MediaController(Controller):
         return await service.complete_upload(user=user_of(request), uid=uid)
 
     @get("/{sha256:str}", guards=[requires("media.read")])
-    async def read(self, request: Request, sha256: str, variant: str = Variant) -> Stream:
-        """The bytes of a stored media variant, for users who may see a task that references it."""
-        stream, content_type, size = await service.open_media(user=user_of(request), sha256=sha256,
-                                                              variant=variant)
-        return Stream(_chunks(stream), media_type=content_type, headers={
-            **READ_HEADERS, "Content-Length": str(size), "ETag": f'"{sha256}-{variant}"'})
+    async def read(self, request: Request, sha256: str, variant: str = Variant) -> Response | Stream:
+        """The bytes of a stored media variant, for users who may see a task that references it; one byte
+        range when asked (206: audio players seek with them, and Safari plays nothing without)."""
+        key, content_type, size = await service.media_file(user=user_of(request), sha256=sha256, variant=variant)
+        etag = f'"{sha256}-{variant}"'
+        headers = {**READ_HEADERS, "ETag": etag, "Accept-Ranges": "bytes"}
+        try:
+            part = requested(request.headers.get("range"), size, if_range=request.headers.get("if-range"),
+                             etag=etag)
+        except Unsatisfiable:
+            refused = problem(416, "media.range", "请求的字节范围超出文件", "the range is past the end of the file")
+            refused.headers["Content-Range"] = f"bytes */{size}"
+            return refused
+        if part is None:
+            stream = await service.open_stored(key)
+            return Stream(_chunks(stream), media_type=content_type, headers={**headers, "Content-Length": str(size)})
+        stream = await service.open_stored(key, part.first, part.last)
+        return Stream(_chunks(stream), status_code=206, media_type=content_type, headers={
+            **headers, "Content-Length": str(part.length), "Content-Range": part.content_range})

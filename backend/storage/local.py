@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import re
 import shutil
@@ -83,12 +84,16 @@ class LocalStore:
         """Store a whole object (the content type is implied by the media row, not kept here)."""
         self._write_atomically(self._path(key), data)
 
-    def open(self, key: str) -> BinaryIO:
-        """The object's file, opened for reading; KeyError when absent."""
+    def open(self, key: str, first: int = 0, last: int | None = None) -> BinaryIO:
+        """The object's file opened for reading (from `first`, up to `last` when given); KeyError when absent."""
         try:
-            return self._path(key).open("rb")
+            stream = self._path(key).open("rb")
         except (FileNotFoundError, IsADirectoryError):
             raise KeyError(key) from None
+        if first == 0 and last is None:
+            return stream
+        stream.seek(first)
+        return _Slice(stream, None if last is None else last - first + 1)
 
     def stat(self, key: str) -> ObjectInfo | None:
         """Size and a version tag (size and modification time: the local store computes no MD5 of objects)."""
@@ -179,3 +184,26 @@ class _Concatenated:
                 return chunk
             self._current.close()
             self._current = None
+
+
+class _Slice(io.RawIOBase):
+    """At most `length` bytes of an open file, from where it stands (a byte range of a local object)."""
+
+    def __init__(self, stream: BinaryIO, length: int | None) -> None:
+        self._stream, self._left = stream, length
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        view = memoryview(buffer)
+        if self._left is not None:
+            view = view[:self._left]
+        count = self._stream.readinto(view)
+        if self._left is not None:
+            self._left -= count
+        return count
+
+    def close(self) -> None:
+        self._stream.close()
+        super().close()

@@ -112,10 +112,12 @@ class S3Store:
         self._s3().upload_fileobj(data, self.bucket, self._check(key), ExtraArgs={"ContentType": content_type},
                                   Config=TransferConfig(multipart_threshold=64 << 20, multipart_chunksize=16 << 20))
 
-    def open(self, key: str) -> BinaryIO:
-        """The object's body as a stream read from the network; KeyError when absent."""
+    def open(self, key: str, first: int = 0, last: int | None = None) -> BinaryIO:
+        """The object's body (or its bytes `first`..`last`: a ranged GET) as a stream read from the network;
+        KeyError when absent."""
+        ranged = {} if first == 0 and last is None else {"Range": f"bytes={first}-{'' if last is None else last}"}
         try:
-            return self._s3().get_object(Bucket=self.bucket, Key=self._check(key))["Body"]
+            return self._s3().get_object(Bucket=self.bucket, Key=self._check(key), **ranged)["Body"]
         except ClientError as error:
             if _code(error) in MISSING:
                 raise KeyError(key) from None

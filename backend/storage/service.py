@@ -75,7 +75,8 @@ async def _upload(uid: str) -> dict:
     return row
 
 
-def _summary(row: dict) -> dict[str, Any]:
+def summary(row: dict) -> dict[str, Any]:
+    """The fields of a media row that answers and audit entries show."""
     return {k: row[k] for k in ("uid", "sha256", "status", "size", "content_type", "kind")}
 
 
@@ -97,11 +98,11 @@ async def request_upload(*, user: CurrentUser, data: UploadCreate) -> dict:
         user, task, sha256=sha256, size=data.size, content_type=content_type, kind=data.kind,
         filename=clean_filename(data.filename))
     if row["status"] == "stored":
-        return _summary(row)  # deduplicated: these bytes are here already
+        return summary(row)  # deduplicated: these bytes are here already
     if (row["size"], row["content_type"], row["kind"]) != (data.size, content_type, data.kind):
         raise Conflict("该文件已有一个声明不同（大小或类型）的上传", "a pending upload of this SHA-256 declares "
                        "another size, type or kind", code="media.declaration_conflict")
-    return {**_summary(row), **await sync_to_thread(pending_plan, get_store(settings), row, settings)}
+    return {**summary(row), **await sync_to_thread(pending_plan, get_store(settings), row, settings)}
 
 
 async def _refuse(user: CurrentUser, task: dict, sha256: str) -> None:
@@ -129,7 +130,7 @@ async def _create(user: CurrentUser, task: dict, *, sha256: str, size: int, cont
         row = await _row(sha256=sha256)
         if row["uid"] == uid:
             await audit.record(actor=user.actor, action="media.upload_requested", target_type="media", target_id=uid,
-                               after={**_summary(row), "task": task["uid"]},
+                               after={**summary(row), "task": task["uid"]},
                                detail={"kind": kind, "size": size, "task": task["uid"], "parts": plan.part_count})
     if row["uid"] != uid and upload_id:
         await sync_to_thread(store.abort_multipart, original_key(sha256), upload_id)
@@ -140,30 +141,30 @@ async def upload_status(*, uid: str) -> dict:
     """Where a pending upload stands (parts arrived, fresh URLs for the rest), or that it is stored."""
     row = await _upload(uid)
     if row["status"] == "stored":
-        return _summary(row)
+        return summary(row)
     settings = get_settings()
-    return {**_summary(row), **await sync_to_thread(pending_plan, get_store(settings), row, settings)}
+    return {**summary(row), **await sync_to_thread(pending_plan, get_store(settings), row, settings)}
 
 
 async def receive_content(*, uid: str, chunks: AsyncIterator[bytes]) -> dict:
     """The whole body of a single-PUT upload, through the server (local storage)."""
     row = await _upload(uid)
     if row["status"] == "stored":
-        return _summary(row)
+        return summary(row)
     if row["upload_id"]:
         raise Conflict("该上传须分片发送", "this upload is sent in parts", code="media.multipart")
     spool = await spool_body(chunks, row["size"])
     with spool:
         await sync_to_thread(get_store(get_settings()).put, incoming_key(uid), spool,
                              content_type=row["content_type"])
-    return {**_summary(row), "received": row["size"]}
+    return {**summary(row), "received": row["size"]}
 
 
 async def receive_part(*, uid: str, number: int, chunks: AsyncIterator[bytes]) -> dict:
     """One part of a multipart upload, through the server; it must have the exact length of its place."""
     row = await _upload(uid)
     if row["status"] == "stored":
-        return _summary(row)
+        return summary(row)
     if not row["upload_id"]:
         raise Conflict("该上传须整体发送", "this upload is sent whole, not in parts", code="media.single")
     arrival = arrival_of(row)
@@ -186,7 +187,7 @@ async def complete_upload(*, user: CurrentUser, uid: str) -> dict:
     """Join, verify (size, SHA-256), check and process; the media counts from here. Idempotent."""
     row = await _upload(uid)
     if row["status"] == "stored":
-        return {**_summary(row), "meta": row["meta"]}
+        return {**summary(row), "meta": row["meta"]}
     settings = get_settings()
     store = get_store(settings)
     try:
@@ -205,11 +206,11 @@ async def complete_upload(*, user: CurrentUser, uid: str) -> dict:
             (Media.uid == uid) & (Media.status == "pending")).returning(Media.id).run()
         if done:
             await audit.record(actor=user.actor, action="media.stored", target_type="media", target_id=uid,
-                               before=_summary(row), after={**_summary(row), "status": "stored", "meta": meta},
+                               before=summary(row), after={**summary(row), "status": "stored", "meta": meta},
                                detail={"kind": row["kind"], "size": row["size"]})
     if not row["upload_id"]:
         await sync_to_thread(store.delete, incoming_key(uid))
-    return {**_summary(row), "status": "stored", "meta": meta}
+    return {**summary(row), "status": "stored", "meta": meta}
 
 
 async def _restart(user: CurrentUser, row: dict, exc: HashMismatch) -> None:
@@ -230,7 +231,7 @@ async def _reject(user: CurrentUser, row: dict, exc: MediaRefused) -> None:
     async with transaction():
         await Media.delete().where((Media.uid == row["uid"]) & (Media.status == "pending")).run()
         await audit.record(actor=user.actor, action="media.rejected", target_type="media", target_id=row["uid"],
-                           before=_summary(row), detail={"code": exc.code})
+                           before=summary(row), detail={"code": exc.code})
 
 
 async def may_read(user: CurrentUser, media: dict) -> bool:
@@ -256,19 +257,22 @@ async def _tasks_referencing(media: dict) -> list[int]:
     return sorted({r["task"] for r in rows} - {media["task"]})
 
 
-async def open_media(*, user: CurrentUser, sha256: str, variant: str) -> tuple[IO[bytes], str, int]:
-    """A stored variant's stream, content type and size; NotFound also when the user may not see it."""
+async def media_file(*, user: CurrentUser, sha256: str, variant: str) -> tuple[str, str, int]:
+    """(store key, content type, size) of a stored variant; NotFound also when the user may not see it."""
     row = await _row(sha256=sha256) if SHA256.match(sha256) and variant in VARIANTS else None
     if row is None or row["status"] != "stored" or not await may_read(user, row) or (
             variant != "original" and row["kind"] != "photo"):
         raise NotFound("材料不存在", "no such media", code="media.not_found")
     key = variant_key(sha256, variant)
-    store = get_store(get_settings())
-    info = await sync_to_thread(store.stat, key)
+    info = await sync_to_thread(get_store(get_settings()).stat, key)
     if info is None:
         raise NotFound("材料文件缺失", "the media file is missing from the store", code="media.file_missing")
-    stream = await sync_to_thread(store.open, key)
-    return stream, row["content_type"] if variant == "original" else "image/jpeg", info.size
+    return key, row["content_type"] if variant == "original" else "image/jpeg", info.size
+
+
+async def open_stored(key: str, first: int = 0, last: int | None = None) -> IO[bytes]:
+    """A stream of a stored object (of its bytes `first`..`last` when given), opened in a worker thread."""
+    return await sync_to_thread(get_store(get_settings()).open, key, first, last)
 
 
 async def missing_media(sha256s: Iterable[str]) -> set[str]:

@@ -50,8 +50,9 @@ class MediaStore(Protocol):
     def put(self, key: str, data: BinaryIO, *, content_type: str) -> None:
         """Store a whole object from a stream (replacing any object at `key`)."""
 
-    def open(self, key: str) -> BinaryIO:
-        """A readable stream of the object; raises KeyError when it does not exist."""
+    def open(self, key: str, first: int = 0, last: int | None = None) -> BinaryIO:
+        """A readable stream of the object, or of its bytes `first`..`last` (inclusive, within the object);
+        raises KeyError when it does not exist."""
 
     def stat(self, key: str) -> ObjectInfo | None:
         """Size and ETag of the object, or None."""

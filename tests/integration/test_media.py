@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import io
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import httpx
 import pytest
@@ -300,3 +300,72 @@ def test_reading_is_limited_to_the_tasks_people(client, world):
         "audio/wav"
     assert client.get(f"/api/v1/media/{sha(audio)}", params={"variant": "thumb"},
                       headers=world["inspector"]).status_code == 404
+
+
+def test_audio_is_read_in_byte_ranges(client, world):
+    """Players seek audio with Range requests (Safari plays nothing without them): 206 with the bytes and
+    their Content-Range, 416 past the end, several ranges or another version's If-Range: the whole file."""
+    audio = samples.wav()
+    upload(client, world["inspector"], audio, world["mine"], kind="audio", content_type="audio/x-wav")
+    url, size, me = f"/api/v1/media/{sha(audio)}", len(audio), world["inspector"]
+    whole = client.get(url, headers=me)
+    assert whole.status_code == 200 and whole.headers["accept-ranges"] == "bytes" and whole.content == audio
+    first = client.get(url, headers={**me, "Range": "bytes=0-99"})
+    assert first.status_code == 206 and first.content == audio[:100]
+    assert first.headers["content-range"] == f"bytes 0-99/{size}" and first.headers["content-length"] == "100"
+    middle = client.get(url, headers={**me, "Range": "bytes=1000-1999"})
+    assert middle.status_code == 206 and middle.content == audio[1000:2000]
+    tail = client.get(url, headers={**me, "Range": "bytes=-10"})
+    assert tail.status_code == 206 and tail.content == audio[-10:]
+    rest = client.get(url, headers={**me, "Range": f"bytes={size - 5}-"})
+    assert rest.content == audio[-5:] and rest.headers["content-range"] == f"bytes {size - 5}-{size - 1}/{size}"
+    past = client.get(url, headers={**me, "Range": f"bytes={size}-"})
+    assert past.status_code == 416 and past.headers["content-range"] == f"bytes */{size}"
+    assert past.json()["code"] == "media.range"
+    assert client.get(url, headers={**me, "Range": "bytes=0-1,5-9"}).content == audio
+    stale = client.get(url, headers={**me, "Range": "bytes=0-9", "If-Range": '"another"'})
+    assert stale.status_code == 200 and stale.content == audio
+    assert client.get(url, headers={**world["inspector_2"], "Range": "bytes=0-9"}).status_code == 404
+
+
+def test_abandoned_uploads_are_pruned_and_their_parts_dropped(client, world):
+    """`choucha media prune`: uploads declared over a week ago that never completed go, with their unfinished
+    multipart upload or staged bytes; recent uploads and stored media stay; each pruning is audited."""
+    from backend.audit.tables import AuditEntry
+    from backend.cli import main
+    from backend.storage.factory import get_store
+    from backend.storage.rules import incoming_key, original_key
+
+    me, store = world["inspector"], get_store(get_settings())
+    large = bytes(range(256)) * (24 * 1024)  # 6 MiB: two parts; never completed, so never checked as a JPEG
+    multipart = declare(client, me, large, world["mine"]).json()
+    assert multipart["method"] == "multipart"
+    send_parts(client, me, multipart, large, numbers={1})
+    small = samples.wav()
+    single = declare(client, me, small, world["mine"], kind="audio", content_type="audio/x-wav").json()
+    send(client, me, single["upload"], small)  # bytes sent, never completed
+    recent = declare(client, me, samples.png(), world["mine"], kind="signature", content_type="image/png").json()
+    kept = upload(client, me, samples.heic(3), world["mine"], content_type="image/heic")
+    old = datetime.now(UTC) - timedelta(days=8)
+    run(Media.update({Media.created_at: old}).where(
+        Media.uid.is_in([multipart["uid"], single["uid"], kept["uid"]])).run())
+    row = run(Media.select(Media.upload_id).where(Media.uid == multipart["uid"]).first().run())
+    assert [p.number for p in store.list_parts(original_key(multipart["sha256"]), row["upload_id"])] == [1]
+
+    assert main(["media", "prune"]) == 0
+    left = {r["uid"]: r["status"] for r in run(Media.select(Media.uid, Media.status).run())}
+    assert left == {recent["uid"]: "pending", kept["uid"]: "stored"}
+    with pytest.raises(KeyError):
+        store.list_parts(original_key(multipart["sha256"]), row["upload_id"])
+    assert store.stat(incoming_key(single["uid"])) is None
+    pruned = run(AuditEntry.select(AuditEntry.target_id).where(AuditEntry.action == "media.upload_abandoned").run())
+    assert sorted(r["target_id"] for r in pruned) == sorted([multipart["uid"], single["uid"]])
+    again = declare(client, me, small, world["mine"], kind="audio", content_type="audio/x-wav").json()
+    assert again["status"] == "pending" and again["uid"] != single["uid"]  # the device starts over
+    assert main(["media", "prune", "--days", "0"]) == 2
+
+
+def test_an_mp3_recording_gets_its_duration(client, world):
+    data = samples.mp3_xing(500)
+    done = upload(client, world["inspector"], data, world["mine"], kind="audio", content_type="audio/mpeg")
+    assert done["status"] == "stored" and done["meta"]["duration"] == round(500 * 1152 / 44100, 3)

@@ -127,3 +127,27 @@ def mp4(seconds: float = 4.2, *, version: int = 0, moov_last: bool = True) -> by
 
 def mp3() -> bytes:
     return b"ID3\x04\x00\x00\x00\x00\x00\x00" + b"\xff\xfb\x90\x64" + b"\x00" * 400
+
+
+MP3_FRAME = b"\xff\xfb\x90\x64"
+"""An MPEG-1 layer III frame header: 128 kbit/s, 44.1 kHz, joint stereo (417-byte frames)."""
+
+
+def mp3_cbr(frames: int = 100, *, id3v1: bool = False) -> bytes:
+    """A constant-bit-rate MP3: an ID3v2 tag (its size syncsafe), `frames` frames, an ID3v1 tag if asked."""
+    tag = b"ID3\x04\x00\x00\x00\x00\x01\x00" + b"\x00" * 128  # 128 bytes of tag body (size 0x0100 syncsafe)
+    body = (MP3_FRAME + b"\x00" * 413) * frames
+    return tag + body + (b"TAG" + b"\x00" * 125 if id3v1 else b"")
+
+
+def mp3_xing(frames: int, *, header: bytes = MP3_FRAME, side: int = 32, vbri: bool = False) -> bytes:
+    """A variable-bit-rate MP3 whose first frame holds a Xing (or VBRI) header naming `frames` frames."""
+    first = bytearray(header + b"\x00" * 413)
+    if vbri:
+        first[36:40] = b"VBRI"
+        first[50:54] = frames.to_bytes(4, "big")
+    else:
+        first[4 + side:8 + side] = b"Xing"
+        first[8 + side:12 + side] = (1).to_bytes(4, "big")
+        first[12 + side:16 + side] = frames.to_bytes(4, "big")
+    return bytes(first) + (header + b"\x00" * 300) * 20

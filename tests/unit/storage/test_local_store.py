@@ -26,6 +26,18 @@ def _read(store, key: str) -> bytes:
         return stream.read()
 
 
+def test_open_reads_a_byte_range(store):
+    data = bytes(range(256)) * 1000
+    store.put(KEY, io.BytesIO(data), content_type="audio/wav")
+    with store.open(KEY, 10, 19) as part:
+        assert part.read() == data[10:20]
+    with store.open(KEY, 250_000) as rest:
+        assert rest.read() == data[250_000:]
+    with store.open(KEY, 5, 200_004) as large:  # read in pieces, as a response streams it
+        pieces = iter(lambda: large.read(65_536), b"")
+        assert b"".join(pieces) == data[5:200_005]
+
+
 def test_put_open_stat_delete(store):
     store.put(KEY, io.BytesIO(b"hello"), content_type="image/jpeg")
     assert _read(store, KEY) == b"hello" and store.stat(KEY).size == 5

@@ -52,7 +52,9 @@ def test_mp4_duration_from_mvhd(version, moov_last):
 
 
 @pytest.mark.parametrize("make,content_type", [(samples.wav, "audio/wav"), (lambda: samples.webm(None), "audio/webm"),
-                                               (samples.ogg_opus, "audio/ogg"), (samples.mp4, "audio/mp4")])
+                                               (samples.ogg_opus, "audio/ogg"), (samples.mp4, "audio/mp4"),
+                                               (samples.mp3_cbr, "audio/mpeg"),
+                                               (lambda: samples.mp3_xing(9), "audio/mpeg")])
 def test_truncated_files_never_raise(make, content_type):
     data = make()
     for cut in range(0, len(data), 7):
@@ -60,9 +62,20 @@ def test_truncated_files_never_raise(make, content_type):
         assert found is None or found >= 0
 
 
-def test_mp3_and_garbage_have_no_duration():
-    assert audio.duration(io.BytesIO(samples.mp3()), "audio/mpeg") is None
-    for content_type in ("audio/wav", "audio/webm", "audio/ogg", "audio/mp4"):
+def test_mp3_duration_from_its_bit_rate_or_its_frame_count():
+    exact = 100 * 1152 / 44100  # 2.612 s; the bit rate gives 417-byte frames (2.606 s): padding is not counted
+    assert audio.duration(io.BytesIO(samples.mp3_cbr(100)), "audio/mpeg") == pytest.approx(exact, rel=0.01)
+    assert audio.duration(io.BytesIO(samples.mp3_cbr(100, id3v1=True)), "audio/mpeg") == pytest.approx(exact, rel=0.01)
+    assert audio.duration(io.BytesIO(samples.mp3_xing(500)), "audio/mpeg") == round(500 * 1152 / 44100, 3)
+    assert audio.duration(io.BytesIO(samples.mp3_xing(300, vbri=True)), "audio/mpeg") == round(300 * 1152 / 44100, 3)
+    mpeg2_mono = b"\xff\xf3\x80\xc4"  # MPEG-2 layer III, 64 kbit/s, 22.05 kHz, mono: 576 samples a frame
+    assert audio.duration(io.BytesIO(samples.mp3_xing(1000, header=mpeg2_mono, side=9)), "audio/mpeg") == \
+        round(1000 * 576 / 22050, 3)
+
+
+def test_garbage_has_no_duration():
+    assert audio.duration(io.BytesIO(b"ID3\x04\x00\x00\x00\x00\x00\x00" + b"\x00" * 400), "audio/mpeg") is None
+    for content_type in ("audio/wav", "audio/webm", "audio/ogg", "audio/mp4", "audio/mpeg"):
         assert audio.duration(io.BytesIO(b"\x00" * 10 + b"\xff" * 50), content_type) is None
 
 
