@@ -36,6 +36,20 @@ def entry_hash(entry: dict) -> str:
     return hashlib.sha256(canonical_json({k: entry[k] for k in CHAINED_FIELDS}).encode()).hexdigest()
 
 
+LINK_MIDDLE = '","seq":'
+"""What joins an entry's previous hash and its seq in its chained text (keys sorted: … prev_hash, seq, …)."""
+
+
+def link_parts(entry: dict) -> tuple[str, str]:
+    """The chained text of an entry without its link, as the text before its previous hash and the text
+    after its seq: `head + prev_hash + LINK_MIDDLE + str(seq) + tail` is the text `entry_hash` hashes. The
+    database links entries with these once it holds the chain's lock (migration 15_10), so an entry's
+    fields are written out beforehand and the hash format stays one."""
+    before = {k: entry[k] for k in CHAINED_FIELDS if k < "prev_hash"}
+    after = {k: entry[k] for k in CHAINED_FIELDS if k > "seq"}
+    return canonical_json(before)[:-1] + ',"prev_hash":"', "," + canonical_json(after)[1:]
+
+
 @dataclass(frozen=True)
 class ChainBreak:
     """The first entry whose link does not hold, and why."""

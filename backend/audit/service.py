@@ -9,15 +9,15 @@ from typing import Any
 
 from piccolo.table import Table
 
-from backend.audit.chain import GENESIS, ChainBreak, digest, entry_hash, verify_chain
+from backend.audit.chain import GENESIS, ChainBreak, canonical_json, digest, entry_hash, link_parts, verify_chain
 from backend.audit.tables import AuditEntry
-from backend.db.bulk import insert_together, run_prebuilt
+from backend.db.bulk import insert_together, run_prebuilt, sql_value
 
-_CHAIN_LOCK = 7_263_001  # PostgreSQL advisory lock id: one appender at a time keeps the chain linear.
+CHAIN_LOCK = 7_263_001  # PostgreSQL advisory lock id: one appender at a time keeps the chain linear.
 _HEAD = 'SELECT "seq", "hash" FROM "audit_entry" ORDER BY "seq" DESC LIMIT 1'
-_LOCKED_HEAD = "SELECT seq, hash FROM choucha_chain_head($1)"
-"""PostgreSQL: the chain's lock, then the head as committed when it was granted, in one round trip (the
-function of migration 15_10; a plain statement would read the head from before its wait)."""
+_APPEND = "SELECT * FROM choucha_chain_append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
+"""PostgreSQL: the chain's lock, the head as committed when it was granted, the linked entries and the rows
+numbered with them, in one round trip (the function of migration 15_10)."""
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,7 @@ async def hold_chain_lock() -> None:
     serialises writers). Rows numbered while holding it are numbered in commit order."""
     engine = AuditEntry._meta.db  # the engine its queries run on; engine_finder() re-reads the conf each call
     if engine.engine_type == "postgres":
-        await engine.run_ddl(f"SELECT pg_advisory_xact_lock({_CHAIN_LOCK})")
+        await engine.run_ddl(f"SELECT pg_advisory_xact_lock({CHAIN_LOCK})")
 
 
 @dataclass(frozen=True)
@@ -62,38 +62,45 @@ async def record(*, actor: Actor, action: str, target_type: str, target_id: Any,
 
 async def record_many(events: list[Event], *, along: Sequence[tuple[type[Table], list[dict]]] = ()
                       ) -> list[dict]:
-    """Append several entries with one lock, one read of the head and one insert, which also writes the
-    rows `along` (a sync batch's change feed, numbered in commit order under the same lock). The chain lock
-    is held from here to the commit while the rest of the server's work waits its turn, so this costs two
-    round trips: the lock with the head, then the inserts."""
+    """Append several entries in one go, with the rows `along` (a sync batch's change feed, numbered in
+    commit order under the same lock). The chain's lock is held from here to the commit while every other
+    appender waits its turn; on PostgreSQL the lock, the head, the links and the inserts are one call, so the
+    holder needs its own process only once more, for the commit."""
     if AuditEntry._meta.db.current_transaction.get() is None:
         raise RuntimeError("audit.record must run inside a transaction")
     if not events:
         return []
-    head = await _locked_head()
-    seq, prev_hash = (head[0][0], head[0][1]) if head else (0, GENESIS)
     at = datetime.now(timezone.utc).isoformat(timespec="microseconds")
-    entries = []
-    for event in events:
+    entries = [{
+        "at": at, "actor_id": event.actor.id, "actor_name": event.actor.name, "action": event.action,
+        "target_type": event.target_type, "target_id": str(event.target_id), "before_digest": digest(event.before),
+        "after_digest": digest(event.after), "detail": event.detail or {},
+    } for event in events]
+    if AuditEntry._meta.db.engine_type == "postgres":
+        await _append_in_database(entries, along, at)
+        return entries
+    head = await run_prebuilt(_HEAD)  # SQLite: this transaction's BEGIN IMMEDIATE holds the only write lock
+    seq, prev_hash = (head[0][0], head[0][1]) if head else (0, GENESIS)
+    for entry in entries:
         seq += 1
-        entry = {
-            "seq": seq, "at": at, "actor_id": event.actor.id, "actor_name": event.actor.name,
-            "action": event.action, "target_type": event.target_type, "target_id": str(event.target_id),
-            "before_digest": digest(event.before), "after_digest": digest(event.after),
-            "detail": event.detail or {}, "prev_hash": prev_hash,
-        }
+        entry["seq"], entry["prev_hash"] = seq, prev_hash
         entry["hash"] = prev_hash = entry_hash(entry)
-        entries.append(entry)
     await insert_together([(AuditEntry, entries), *along])  # the same JSON text as Table instances would write
     return entries
 
 
-async def _locked_head() -> list:
-    """The chain's head (seq, hash) once this transaction holds the chain's lock (SQLite: its BEGIN
-    IMMEDIATE does)."""
-    if AuditEntry._meta.db.engine_type == "postgres":
-        return await run_prebuilt(_LOCKED_HEAD, _CHAIN_LOCK)  # no row while the chain is empty
-    return await run_prebuilt(_HEAD)
+async def _append_in_database(entries: list[dict], along: Sequence[tuple[type[Table], list[dict]]], at: str) -> None:
+    """PostgreSQL: the function links and inserts the entries; their seq and hashes are filled in here."""
+    parts = [link_parts(entry) for entry in entries]
+    along = [(table, rows) for table, rows in along if rows]
+    links = await run_prebuilt(
+        _APPEND, CHAIN_LOCK, [head for head, _ in parts], [tail for _, tail in parts], at,
+        *[[entry[key] for entry in entries] for key in (
+            "actor_id", "actor_name", "action", "target_type", "target_id", "before_digest", "after_digest")],
+        [sql_value(AuditEntry.detail, entry["detail"]) for entry in entries],
+        [table._meta.tablename for table, _ in along], [canonical_json(rows) for _, rows in along])
+    for entry, (seq, prev_hash, hash_) in zip(entries, links, strict=True):
+        entry.update(seq=seq, prev_hash=prev_hash, hash=hash_)
 
 
 async def verify(batch: int = 5000) -> tuple[int, ChainBreak | None]:

@@ -29,6 +29,26 @@ def test_a_fresh_chain_verifies(capsys):
     assert "5" in capsys.readouterr().out
 
 
+def test_entries_with_awkward_text_link_as_python_would():
+    """On PostgreSQL the database links the entries from the text written out beforehand: quotes,
+    backslashes, control characters, Chinese and nested values hash as `entry_hash` says."""
+    detail = {"说明": '引号" 反斜杠\\ 换行\n 制表\t', "列表": [1, None, True, 2.5, {"b": "乙", "a": "甲"}], "空": {}}
+
+    async def append() -> list[dict]:
+        async with transaction():
+            first = await audit.record(actor=SYSTEM, action="test.text", target_type="物", target_id="编号/1",
+                                       after={"x": 1}, detail=detail)
+            return [first, *await audit.record_many([audit.Event(SYSTEM, "test.text", "thing", n, detail={"n": n})
+                                                     for n in range(3)])]
+
+    entries = run(append())
+    assert [e["seq"] for e in entries] == [1, 2, 3, 4]
+    assert [e["prev_hash"] for e in entries[1:]] == [e["hash"] for e in entries[:-1]]
+    assert run(audit.verify()) == (4, None)
+    stored = run(AuditEntry.select().where(AuditEntry.seq == 1).output(load_json=True).first().run())
+    assert stored["detail"] == detail and stored["hash"] == entries[0]["hash"]
+
+
 def test_concurrent_appenders_keep_one_linear_chain():
     """Twenty use cases append at once (on PostgreSQL each on its own connection, taking turns on the
     chain's lock and reading the head as committed when their turn comes): one chain, no seq twice."""

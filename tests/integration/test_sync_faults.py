@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 
+import asyncpg
 import httpx
 import pytest
 
+from backend.audit.service import CHAIN_LOCK
 from backend.config import get_settings
+from backend.db.engine import postgres_config
 from backend.fieldsync.tables import Report, SyncMutation
 from tests.integration.conftest import PASSWORD, run
 from tests.integration.fieldwork_factory import ITEM, make_task
@@ -71,9 +76,10 @@ def test_a_server_killed_mid_batch_loses_nothing_and_duplicates_nothing(server):
         dev.answer(task["uid"], ITEM, {"person_in_charge": f"负责人{n}"})
     errors = []
     sender = threading.Thread(target=lambda: _push_expecting_a_cut(dev, errors))
-    sender.start()
-    caught = _wait_for_a_write_transaction(sender)
-    server.kill()
+    with _server_held_mid_batch() as wait:
+        sender.start()
+        caught = wait(sender)
+        server.kill()
     sender.join()
     assert caught, "the push finished before the server was seen inside its transaction"
     assert errors  # the answer never came
@@ -84,16 +90,27 @@ def test_a_server_killed_mid_batch_loses_nothing_and_duplicates_nothing(server):
     assert _written(task["id"]) == 500
 
 
-def _wait_for_a_write_transaction(sender: threading.Thread) -> bool:
-    """Poll until another connection holds an open write transaction (the server, mid-batch): True, or
-    False if the push finished first. SQLite: our own BEGIN IMMEDIATE is refused at once while the server's
-    holds the write lock; PostgreSQL: a transaction that has written holds a lock on its transaction id."""
+@contextmanager
+def _server_held_mid_batch() -> Iterator:
+    """A wait(sender) that returns True once the server is inside the push's write transaction, or False if
+    the push finished first. PostgreSQL: this test holds the audit chain's lock, so the server stops at its
+    last step before the commit, with the batch's rows written (a poll for "a transaction is open" could
+    catch the server just before it commits). SQLite: our own BEGIN IMMEDIATE is refused at once while the
+    server's transaction holds the write lock."""
     if SyncMutation._meta.db.engine_type == "postgres":
-        sql = ("SELECT EXISTS (SELECT 1 FROM pg_locks JOIN pg_stat_activity USING (pid) WHERE locktype = "
-               "'transactionid' AND datname = current_database() AND pid <> pg_backend_pid()) AS busy")
+        loop = asyncio.new_event_loop()
+        holder = loop.run_until_complete(asyncpg.connect(**postgres_config(get_settings().database_url)))
+        loop.run_until_complete(holder.execute("SELECT pg_advisory_lock($1)", CHAIN_LOCK))
+        waiting = ("SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted "
+                   "AND objid = $1 AND database = (SELECT oid FROM pg_database WHERE datname = current_database()))")
 
         def busy() -> bool:
-            return run(SyncMutation.raw(sql).run())[0]["busy"]
+            return loop.run_until_complete(holder.fetchval(waiting, CHAIN_LOCK))
+        try:
+            yield lambda sender: _poll(busy, sender)
+        finally:
+            loop.run_until_complete(holder.close())
+            loop.close()
     else:
         probe = sqlite3.connect(get_settings().sqlite_path, timeout=0, isolation_level=None)
 
@@ -104,6 +121,13 @@ def _wait_for_a_write_transaction(sender: threading.Thread) -> bool:
                 return True
             probe.execute("ROLLBACK")
             return False
+        try:
+            yield lambda sender: _poll(busy, sender)
+        finally:
+            probe.close()
+
+
+def _poll(busy, sender: threading.Thread) -> bool:
     while sender.is_alive():
         if busy():
             return True

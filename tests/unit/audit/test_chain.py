@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import copy
 
-import pytest
+import hashlib
 
-from backend.audit.chain import GENESIS, canonical_json, digest, entry_hash, verify_chain
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from backend.audit.chain import GENESIS, LINK_MIDDLE, canonical_json, digest, entry_hash, link_parts, verify_chain
 
 
 def chain(n: int) -> list[dict]:
@@ -65,3 +69,23 @@ def test_verification_can_resume_from_a_known_head():
     entries = chain(8)
     head = entries[4]
     assert verify_chain(copy.deepcopy(entries[5:]), prev_hash=head["hash"], prev_seq=head["seq"]) == (3, None)
+
+
+TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=12)
+JSONISH = st.recursive(st.none() | st.booleans() | st.integers() | TEXT,
+                       lambda inner: st.lists(inner, max_size=3) | st.dictionaries(TEXT, inner, max_size=3),
+                       max_leaves=8)
+
+
+@given(seq=st.integers(1, 10**9), actor_id=st.none() | st.integers(1, 10**6),
+       names=st.lists(TEXT, min_size=5, max_size=5), detail=st.dictionaries(TEXT, JSONISH, max_size=4),
+       digests=st.lists(st.none() | st.just("a" * 64), min_size=2, max_size=2))
+def test_the_parts_around_the_link_rebuild_the_hashed_text(seq, actor_id, names, detail, digests):
+    """What the database hashes (migration 15_10) is what entry_hash hashes, whatever the fields hold
+    (quotes, backslashes, control characters, Chinese)."""
+    entry = {"seq": seq, "at": names[0], "actor_id": actor_id, "actor_name": names[1], "action": names[2],
+             "target_type": names[3], "target_id": names[4], "before_digest": digests[0],
+             "after_digest": digests[1], "detail": detail, "prev_hash": hashlib.sha256(names[0].encode()).hexdigest()}
+    head, tail = link_parts(entry)
+    text = head + entry["prev_hash"] + LINK_MIDDLE + str(seq) + tail
+    assert hashlib.sha256(text.encode()).hexdigest() == entry_hash(entry)
