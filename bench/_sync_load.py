@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -39,7 +40,8 @@ def start_server(env: dict, port: int, factory: str, profile: Path | None = None
         spy = Path(sys.executable).parent / "py-spy"
         command = [str(spy), "record", "--format", "raw", "--rate", "200", "--subprocesses", "-o", str(profile),
                    "--", *command]
-    process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                               start_new_session=True)  # its own process group: `stop` reaches every worker
     return wait_until_up(process, f"http://127.0.0.1:{port}/ready", seconds=120, name="server")
 
 
@@ -61,13 +63,17 @@ def wait_until_up(process: subprocess.Popen, url: str, *, seconds: float, name: 
 
 
 def stop(process: subprocess.Popen) -> None:
-    """Interrupt a server we started (py-spy then writes its profile) and wait for it."""
-    process.send_signal(signal.SIGINT)
+    """Interrupt a server we started and all its processes (py-spy then writes its profile; uvicorn's
+    workers stop with it rather than outlive a profiled run), wait for it, then kill any left over."""
+    group = os.getpgid(process.pid)
+    os.killpg(group, signal.SIGINT)
     try:
         process.wait(timeout=60)
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(group, signal.SIGKILL)
 
 
 class Line:
