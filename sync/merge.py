@@ -128,11 +128,20 @@ def _intent(state: dict, mutation: Mutation, stamp: hlc.Stamp, check_submit: Sub
     return APPLIED
 
 
+def _heads(writes: dict) -> list[str]:
+    """Write ids of a field that no other write was based on."""
+    superseded = {b for w in writes.values() for b in w["b"]}
+    return [wid for wid in writes if wid not in superseded]
+
+
+def _recency(writes: dict):
+    """The order of a field's writes: clock, then device, then write id."""
+    return lambda wid: (tuple(writes[wid]["t"]), writes[wid]["d"], wid)
+
+
 def field_heads(writes: dict) -> list[str]:
     """Write ids of a field that no other write was based on, latest first."""
-    superseded = {b for w in writes.values() for b in w["b"]}
-    heads = [wid for wid in writes if wid not in superseded]
-    return sorted(heads, key=lambda wid: (tuple(writes[wid]["t"]), writes[wid]["d"], wid), reverse=True)
+    return sorted(_heads(writes), key=_recency(writes), reverse=True)
 
 
 def current_write(writes: dict) -> dict:
@@ -141,11 +150,10 @@ def current_write(writes: dict) -> dict:
         (wid, write), = writes.items()
         if wid not in write["b"]:
             return write
-    superseded = {b for w in writes.values() for b in w["b"]}
-    heads = [wid for wid in writes if wid not in superseded]
+    heads = _heads(writes)
     if not heads:  # every write based on another (a device named ids it never saw): fails as field_heads[0]
         raise IndexError("a field without a head")
-    return writes[max(heads, key=lambda wid: (tuple(writes[wid]["t"]), writes[wid]["d"], wid))]
+    return writes[max(heads, key=_recency(writes))]
 
 
 def current_answers(state: dict, item: str) -> dict:

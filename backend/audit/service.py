@@ -33,14 +33,6 @@ class Actor:
 SYSTEM = Actor(None, "system")
 
 
-async def hold_chain_lock() -> None:
-    """Take the chain's lock until the transaction ends (PostgreSQL; SQLite's BEGIN IMMEDIATE already
-    serialises writers). Rows numbered while holding it are numbered in commit order."""
-    engine = AuditEntry._meta.db  # the engine its queries run on; engine_finder() re-reads the conf each call
-    if engine.engine_type == "postgres":
-        await engine.run_ddl(f"SELECT pg_advisory_xact_lock({CHAIN_LOCK})")
-
-
 @dataclass(frozen=True)
 class Event:
     """One state change to append: who did what to which target, the states before and after."""
@@ -68,7 +60,7 @@ async def record_many(events: list[Event], *, along: Sequence[tuple[type[Table],
     holder needs its own process only once more, for the commit."""
     if AuditEntry._meta.db.current_transaction.get() is None:
         raise RuntimeError("audit.record must run inside a transaction")
-    if not events:
+    if not events and not any(rows for _, rows in along):
         return []
     at = datetime.now(timezone.utc).isoformat(timespec="microseconds")
     entries = [{

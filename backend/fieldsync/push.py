@@ -6,12 +6,11 @@ import asyncio
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from backend.audit.service import Event, record_many
+from backend.audit.service import Event
 from backend.auth.service import CurrentUser
 from backend.db.tx import transaction
 from backend.errors import Forbidden
 from backend.fieldsync import queries
-from backend.fieldsync.tables import SyncChange
 from backend.fieldsync.documents import initial_status, task_forms
 from backend.fieldsync.rules import answer_errors, submit_errors
 from backend.fieldwork.access import FieldScope, may_edit, scope_of
@@ -23,7 +22,7 @@ CHINA = ZoneInfo("Asia/Shanghai")
 YIELD_EVERY = 4
 """Mutations merged between turns given to the server's other requests. Merging a batch of 100 takes a few
 milliseconds of CPU without waiting on anything; the push that holds the audit chain's lock (every other
-push waits for it) needs only a moment of this process for each of its last statements (bench/sync.py)."""
+push waits for it) needs only a moment of this process to commit (bench/sync.py)."""
 KEY_REUSED = {"status": "rejected", "code": "sync.key_reused", "message": {
     "zh": "该变更编号已用于不同的内容，未予应用", "en": "this mutation number was used for other content; not applied"}}
 UNKNOWN_TASK = {"status": "rejected", "code": "sync.task_unknown",
@@ -154,5 +153,4 @@ class _Batch:
                                 detail={"device": device_id, "mutations": seqs}))
         events += [Event(self.user.actor, "sync.forbidden", "task", refusal["task"],
                          detail={"device": device_id, **refusal}) for refusal in self.refused]
-        # the feed rows are written with the entries, under the chain's lock: numbered in commit order
-        await record_many(events, along=[(SyncChange, queries.feed_rows(self.changed, kind="report", now=self.now))])
+        await queries.append_changes(self.changed, kind="report", now=self.now, events=events)

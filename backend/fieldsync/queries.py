@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 import msgspec
 from piccolo.columns.combination import WhereRaw
 
-from backend.audit.service import hold_chain_lock
+from backend.audit.service import Event, record_many
 from backend.checklists.tables import FormVersion
 from backend.db.bulk import insert_rows, run_prebuilt, run_prebuilt_many
 from backend.fieldsync.tables import Report, SyncChange, SyncMutation
@@ -170,16 +171,11 @@ async def reports_in_status(*, status: str, department: str | None, page: int,
     return rows, await count.run()
 
 
-async def append_changes(task_ids: list[int], *, kind: str, now: datetime) -> None:
-    """Add to the change feed; the chain lock makes feed numbers follow commit order on PostgreSQL."""
-    if task_ids:
-        await hold_chain_lock()
-        await insert_rows(SyncChange, feed_rows(task_ids, kind=kind, now=now))
-
-
-def feed_rows(task_ids, *, kind: str, now: datetime) -> list[dict]:
-    """Change feed rows for these tasks, one each, in task order (write them under the chain's lock)."""
-    return [{"task": t, "kind": kind, "at": now} for t in sorted(set(task_ids))]
+async def append_changes(task_ids, *, kind: str, now: datetime, events: Sequence[Event] = ()) -> None:
+    """Add these tasks to the change feed, one row each in task order, with the audit entries of the changes:
+    written under the chain's lock, so feed numbers follow commit order on PostgreSQL."""
+    rows = [{"task": t, "kind": kind, "at": now} for t in sorted(set(task_ids))]
+    await record_many(list(events), along=[(SyncChange, rows)])
 
 
 async def head() -> int:

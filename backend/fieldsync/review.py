@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from backend.audit.service import record
+from backend.audit.service import Event
 from backend.auth.service import CurrentUser
 from backend.db.tx import transaction
 from backend.errors import Conflict, Forbidden, NotFound
@@ -69,11 +69,10 @@ async def decide(*, user: CurrentUser, task_uid: str, act: str, reasons: list[st
         if act == "return":
             report["return_reasons"] = [*report["return_reasons"], {"at": now.isoformat(), "by": user.id,
                                                                      "reasons": reasons}]
-        await record(actor=user.actor, action=f"report.{act}", target_type="task", target_id=task["id"],
-                     before=before, after={"status": target, "version": report["version"]},
-                     detail={"reasons": reasons} if reasons else None)
         await queries.save_report(report=report, now=now)
-        await queries.append_changes([task["id"]], kind="report", now=now)
+        await queries.append_changes([task["id"]], kind="report", now=now, events=[Event(
+            user.actor, f"report.{act}", "task", task["id"], before=before,
+            after={"status": target, "version": report["version"]}, detail={"reasons": reasons} if reasons else None)])
         await notify_inspectors(kind=f"report.{act}ed" if act == "return" else "report.approved", payloads={
             member: {"task": task["uid"], "reasons": reasons} for member in task["team"]})
     return report_document(task, report)
