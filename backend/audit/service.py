@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
+import msgspec
 from piccolo.table import Table
 
-from backend.audit.chain import GENESIS, ChainBreak, canonical_json, digest, entry_hash, link_parts, verify_chain
+from backend.audit.chain import GENESIS, ChainBreak, digest, entry_hash, link_parts, verify_chain
 from backend.audit.tables import AuditEntry
 from backend.db.bulk import insert_together, run_prebuilt, sql_value
 
@@ -81,6 +82,10 @@ async def record_many(events: list[Event], *, along: Sequence[tuple[type[Table],
     return entries
 
 
+_ROWS = msgspec.json.Encoder()
+"""The `along` rows as JSON (values of JSON columns nested, times in RFC 3339): read by column name, never hashed."""
+
+
 async def _append_in_database(entries: list[dict], along: Sequence[tuple[type[Table], list[dict]]], at: str) -> None:
     """PostgreSQL: the function links and inserts the entries; their seq and hashes are filled in here."""
     parts = [link_parts(entry) for entry in entries]
@@ -90,7 +95,7 @@ async def _append_in_database(entries: list[dict], along: Sequence[tuple[type[Ta
         *[[entry[key] for entry in entries] for key in (
             "actor_id", "actor_name", "action", "target_type", "target_id", "before_digest", "after_digest")],
         [sql_value(AuditEntry.detail, entry["detail"]) for entry in entries],
-        [table._meta.tablename for table, _ in along], [canonical_json(rows) for _, rows in along])
+        [table._meta.tablename for table, _ in along], [_ROWS.encode(rows).decode() for _, rows in along])
     for entry, (seq, prev_hash, hash_) in zip(entries, links, strict=True):
         entry.update(seq=seq, prev_hash=prev_hash, hash=hash_)
 

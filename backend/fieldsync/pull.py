@@ -20,7 +20,7 @@ from backend.errors import InvalidInput
 from backend.fieldsync import queries
 from backend.fieldsync.documents import pins_of, report_document, task_document
 from backend.fieldsync.push import owned_device
-from backend.fieldwork.access import scope_of, visible_task_ids
+from backend.fieldwork.access import visible_task_ids
 from forms.result_codes import RESULT_CODES, TABLE_VERSION
 
 CURSOR_VERSION = 1
@@ -45,9 +45,8 @@ def decode_cursor(cursor: str) -> int:
 async def pull(*, user: CurrentUser, device_id: str, cursor: str | None, limit: int, now: datetime) -> dict:
     """One page of what the device lacks; `more` says whether to pull again at once."""
     after = decode_cursor(cursor) if cursor else None
-    scope = await scope_of(user)
     async with transaction():  # short: registering the device is the only write before the page is read
-        device = await owned_device(device_id, user, now)
+        device, scope = await owned_device(device_id, user, now)
     # the page is read outside any write transaction (SQLite writers and other pulls do not wait for it);
     # the head is read first, so every change numbered up to it has committed (see _page)
     head = await queries.head()

@@ -13,7 +13,7 @@ from backend.errors import Forbidden
 from backend.fieldsync import queries
 from backend.fieldsync.documents import initial_status, task_forms
 from backend.fieldsync.rules import answer_errors, submit_errors
-from backend.fieldwork.access import FieldScope, may_edit, scope_of
+from backend.fieldwork.access import FieldScope, may_edit
 from sync import merge
 from sync.ledger import Ledger
 from sync.mutations import MutationError, parse
@@ -33,20 +33,20 @@ FORBIDDEN = {"status": "rejected", "code": "sync.forbidden",
              "message": {"zh": "无权修改该任务的报告", "en": "you may not change this task's report"}}
 
 
-async def owned_device(device_id: str, user: CurrentUser, now: datetime, *, touch: bool = False) -> dict:
-    """The device's row, registered to the user on first use; a device is never shared between users
-    (`touch`: mark it seen now, as a push does before it commits)."""
-    row = await queries.lock_device(device_id=device_id, user_id=user.id, now=now, touch=touch)
+async def owned_device(device_id: str, user: CurrentUser, now: datetime, *, touch: bool = False
+                       ) -> tuple[dict, FieldScope]:
+    """The device's row, registered to the user on first use, and the user's field scope; a device is never
+    shared between users (`touch`: mark it seen now, as a push does before it commits)."""
+    row, scope = await queries.claim_device(device_id=device_id, user=user, now=now, touch=touch)
     if row["user"] != user.id:
         raise Forbidden("该设备已登记给其他用户", "this device is registered to another user", code="sync.device_owner")
-    return row
+    return row, scope
 
 
 async def push(*, user: CurrentUser, device_id: str, mutations: list[dict], now: datetime) -> dict:
     """Apply a device's batch in order; stop at a gap; answer each mutation's outcome and the next number."""
     async with transaction():  # the scope is read on the transaction's connection: no second one per push
-        scope = await scope_of(user)
-        device = await owned_device(device_id, user, now, touch=True)
+        device, scope = await owned_device(device_id, user, now, touch=True)
         ledger = Ledger(device["next_seq"], await queries.taken(
             device_id, [m["seq"] for m in mutations if m["seq"] < device["next_seq"]]))
         batch = _Batch(scope, user, set(device["scope"]), now)
@@ -83,6 +83,8 @@ class _Batch:
         self.received_ms = int(now.timestamp() * 1000)
         self.today = now.astimezone(CHINA).date()
         self.tasks: dict[str, dict] = {}
+        self.forms: dict[int, dict] = {}
+        """Per task id, its pinned forms by item (looked up once a batch, not once a mutation)."""
         self.reports: dict[int, dict] = {}
         self.changed: dict[int, list[int]] = {}
         self.taken: list[dict] = []
@@ -112,7 +114,9 @@ class _Batch:
             merge.keep_late(report["state"], mutation, mutation.stamp, reason="task cancelled or reassigned")
             self._touch(task, mutation)
             return TASK_LEFT, task["id"]
-        forms = await task_forms(task)
+        forms = self.forms.get(task["id"])
+        if forms is None:
+            forms = self.forms[task["id"]] = await task_forms(task)
         outcome = merge.apply(
             report["state"], mutation, received_ms=self.received_ms, user_id=self.user.id,
             check_answers=lambda item, merged, written: answer_errors(forms.get(item), item, merged, written,
@@ -140,11 +144,8 @@ class _Batch:
 
     async def save(self, device_id: str) -> None:
         """Write the taken mutations and the changed reports (their tasks are locked), then, under the audit
-        chain's lock, which every other push and review waits for until this one commits, only the audit
-        entries (one insert) and the feed rows."""
-        await queries.record_mutations(self.taken)
-        await queries.save_pushed_reports([self.reports[task_id] for task_id in sorted(self.changed)], now=self.now,
-                                          task_status={t["id"]: t["status"] for t in self.tasks.values()})
+        chain's lock, which every other push and review waits for until this one commits, the audit entries
+        and the feed rows (`queries.save_push`)."""
         events = []
         for task_id, seqs in sorted(self.changed.items()):
             report = self.reports[task_id]
@@ -153,4 +154,6 @@ class _Batch:
                                 detail={"device": device_id, "mutations": seqs}))
         events += [Event(self.user.actor, "sync.forbidden", "task", refusal["task"],
                          detail={"device": device_id, **refusal}) for refusal in self.refused]
-        await queries.append_changes(self.changed, kind="report", now=self.now, events=events)
+        await queries.save_push(self.taken, [self.reports[task_id] for task_id in sorted(self.changed)],
+                                now=self.now, task_status={t["id"]: t["status"] for t in self.tasks.values()},
+                                changed=self.changed, events=events)

@@ -9,9 +9,11 @@ import msgspec
 from piccolo.columns.combination import WhereRaw
 
 from backend.audit.service import Event, record_many
+from backend.auth.service import CurrentUser
 from backend.checklists.tables import FormVersion
 from backend.db.bulk import insert_rows, run_prebuilt, run_prebuilt_many
 from backend.fieldsync.tables import Report, SyncChange, SyncMutation
+from backend.fieldwork.access import SCOPE_COLUMNS, FieldScope, scope_from, scope_of
 from backend.fieldwork.tables import Task
 from backend.registry.tables import Entity, InspectionItem, Inspector
 
@@ -22,6 +24,8 @@ DEVICE_CLAIM = ('INSERT INTO "sync_device" ("device", "user", "next_seq", "scope
                 "VALUES ($1, $2, 1, '[]', $3, $3) "
                 'ON CONFLICT ("device") DO UPDATE SET "seen_at" = COALESCE($4, "sync_device"."seen_at") '
                 'RETURNING "user", "next_seq", "scope"')
+DEVICE_CLAIM_SCOPED = ("WITH claimed AS (" + DEVICE_CLAIM + ') SELECT "user", "next_seq", "scope", '
+                       + SCOPE_COLUMNS.format(user="$2", department="$5") + " FROM claimed")
 DEVICE_SAVE = ('UPDATE "sync_device" SET "seen_at" = $1, "next_seq" = COALESCE($2, "next_seq"), '
                '"scope" = COALESCE($3, "scope") WHERE "device" = $4')
 _TASK_COLUMNS = 'SELECT t."id", t."uid", t."status", t."team", t."departments", t."forms"'
@@ -44,6 +48,18 @@ async def lock_device(*, device_id: str, user_id: int, now: datetime, touch: boo
     return {"device": device_id, "user": row[0], "next_seq": row[1], "scope": _json(row[2])}
 
 
+async def claim_device(*, device_id: str, user: CurrentUser, now: datetime, touch: bool = False
+                       ) -> tuple[dict, FieldScope]:
+    """`lock_device` and the user's field scope (`access.scope_of`): on PostgreSQL in one statement, since
+    every push and pull needs both."""
+    if Task._meta.db.engine_type != "postgres":
+        return await lock_device(device_id=device_id, user_id=user.id, now=now, touch=touch), await scope_of(user)
+    row = (await run_prebuilt(DEVICE_CLAIM_SCOPED, device_id, user.id, now, now if touch else None,
+                              user.department_id))[0]
+    device = {"device": device_id, "user": row[0], "next_seq": row[1], "scope": _json(row[2])}
+    return device, scope_from(user, row[3], row[4])
+
+
 async def save_device(*, device_id: str, now: datetime, next_seq: int | None = None,
                       scope: list[int] | None = None) -> None:
     """Record what the device was last answered: its next number, the tasks it holds (in the transaction)."""
@@ -57,12 +73,6 @@ async def taken(device_id: str, seqs: list[int]) -> dict[int, tuple[str, dict]]:
     rows = await SyncMutation.select(SyncMutation.seq, SyncMutation.digest, SyncMutation.outcome).where(
         (SyncMutation.device == device_id) & SyncMutation.seq.is_in(seqs)).output(load_json=True).run()
     return {r["seq"]: (r["digest"], r["outcome"]) for r in rows}
-
-
-async def record_mutations(rows: list[dict]) -> None:
-    """Store the batch's taken mutations (their key is unique: a concurrent duplicate push fails here)."""
-    if rows:
-        await insert_rows(SyncMutation, [{**row, "outcome": _text(row["outcome"])} for row in rows])
 
 
 async def push_targets(uids: list[str]) -> tuple[dict[str, dict], dict[int, dict]]:
@@ -90,19 +100,31 @@ async def push_targets(uids: list[str]) -> tuple[dict[str, dict], dict[int, dict
     return tasks, reports
 
 
-async def save_pushed_reports(reports: list[dict], *, now: datetime, task_status: dict[int, str]) -> None:
-    """Write a push's changed reports (`save_report` for many, in at most three statements): the new ones
-    in one insert, the others in one prepared update, then the tasks whose status follows theirs."""
+async def save_push(taken: list[dict], reports: list[dict], *, now: datetime, task_status: dict[int, str],
+                    changed, events: Sequence[Event]) -> None:
+    """Write a push: its taken mutations (their key is unique: a concurrent duplicate push fails here), its
+    changed reports (the new ones inserted, the others updated), the tasks whose status follows theirs, then,
+    under the audit chain's lock, the audit entries and the change feed rows of the changed tasks.
+
+    On PostgreSQL the mutations and the new reports go with the chain's call (`record_many`'s `along` rows):
+    a push of 100 mutations then makes four round trips fewer, each a wake-up of both processes."""
     new = [r for r in reports if not r.get("id")]
-    if new:
-        await insert_rows(Report, [{"task": r["task"], "return_reasons": [], "submitted_at": r.get("submitted_at"),
-                                    "reviewed_at": None, "reviewed_by": None, "created_at": now,
-                                    "status": r["status"], "state": _text(r["state"]), "version": r["version"],
-                                    "updated_at": now} for r in new])
+    new_rows = [{"task": r["task"], "return_reasons": [], "submitted_at": r.get("submitted_at"), "reviewed_at": None,
+                 "reviewed_by": None, "created_at": now, "status": r["status"], "state": r["state"],
+                 "version": r["version"], "updated_at": now} for r in new]
+    along: list = []
+    if Report._meta.db.engine_type == "postgres":
+        along = [(SyncMutation, taken), (Report, new_rows)]  # JSON columns as values: they travel as JSON
+    else:
+        if taken:
+            await insert_rows(SyncMutation, [{**row, "outcome": _text(row["outcome"])} for row in taken])
+        if new_rows:
+            await insert_rows(Report, [{**row, "state": _text(row["state"])} for row in new_rows])
     await run_prebuilt_many(REPORT_UPDATE, [(r["status"], _text(r["state"]), r["version"], r.get("submitted_at"), now,
-                                       r["id"]) for r in reports if r.get("id")])
+                                             r["id"]) for r in reports if r.get("id")])
     await run_prebuilt_many(TASK_STATUS_UPDATE, [(r["status"], now, r["task"]) for r in reports
-                                           if task_status.get(r["task"]) != r["status"]])
+                                                 if task_status.get(r["task"]) != r["status"]])
+    await append_changes(changed, kind="report", now=now, events=events, along=along)
 
 
 async def tasks_by_uid(uids: list[str], *, lock: bool = False) -> dict[str, dict]:
@@ -171,11 +193,12 @@ async def reports_in_status(*, status: str, department: str | None, page: int,
     return rows, await count.run()
 
 
-async def append_changes(task_ids, *, kind: str, now: datetime, events: Sequence[Event] = ()) -> None:
-    """Add these tasks to the change feed, one row each in task order, with the audit entries of the changes:
-    written under the chain's lock, so feed numbers follow commit order on PostgreSQL."""
+async def append_changes(task_ids, *, kind: str, now: datetime, events: Sequence[Event] = (), along=()) -> None:
+    """Add these tasks to the change feed, one row each in task order, with the audit entries of the changes
+    (and other rows `along`, inserted first): written under the chain's lock, so feed numbers follow commit
+    order on PostgreSQL."""
     rows = [{"task": t, "kind": kind, "at": now} for t in sorted(set(task_ids))]
-    await record_many(list(events), along=[(SyncChange, rows)])
+    await record_many(list(events), along=[*along, (SyncChange, rows)])
 
 
 async def head() -> int:

@@ -31,15 +31,23 @@ class FieldScope:
         return self.role in ("team_lead", "dept_admin", "platform_admin")
 
 
-_SCOPE = ('SELECT (SELECT "id" FROM "inspector" WHERE "user" = {} LIMIT 1), '
-          '(SELECT "code" FROM "department" WHERE "id" = {})')
+SCOPE_COLUMNS = ('(SELECT "id" FROM "inspector" WHERE "user" = {user} LIMIT 1), '
+                 '(SELECT "code" FROM "department" WHERE "id" = {department})')
+"""The user's inspector id and department code, as two columns of a statement (`user`, `department`: its
+placeholders for the user's id and department id)."""
+_SCOPE = "SELECT " + SCOPE_COLUMNS.format(user="{}", department="{}")
 
 
 async def scope_of(user: CurrentUser) -> FieldScope:
     """The user's inspector record and department code, looked up once per request (one statement: every
     sync request needs them)."""
     ((inspector_id, code),) = await fetch_tuples(QueryString(_SCOPE, user.id, user.department_id))
-    return FieldScope(user.id, user.role, inspector_id, code)
+    return scope_from(user, inspector_id, code)
+
+
+def scope_from(user: CurrentUser, inspector_id: int | None, department_code: str | None) -> FieldScope:
+    """The scope of a user whose inspector id and department code were read with `SCOPE_COLUMNS`."""
+    return FieldScope(user.id, user.role, inspector_id, department_code)
 
 
 def may_edit(scope: FieldScope, task: dict) -> bool:
