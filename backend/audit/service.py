@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -53,15 +54,20 @@ async def record(*, actor: Actor, action: str, target_type: str, target_id: Any,
     return (await record_many([Event(actor, action, target_type, target_id, before, after, detail)]))[0]
 
 
-async def record_many(events: list[Event], *, along: Sequence[tuple[type[Table], list[dict]]] = ()
-                      ) -> list[dict]:
+async def record_many(events: list[Event], *, along: Sequence[tuple[type[Table], list[dict]]] = (),
+                      beside: Sequence[tuple[str, list]] = ()) -> list[dict]:
     """Append several entries in one go, with the rows `along` (a sync batch's change feed, numbered in
     commit order under the same lock). The chain's lock is held from here to the commit while every other
     appender waits its turn; on PostgreSQL the lock, the head, the links and the inserts are one call, so the
-    holder needs its own process only once more, for the commit."""
+    holder needs its own process only once more, for the commit.
+
+    `beside`: PostgreSQL data-modifying statements ((SQL with $1…, arguments): updates of other rows, which
+    the append neither reads nor depends on) sent in the same round trip, as parts of the same statement."""
     if AuditEntry._meta.db.current_transaction.get() is None:
         raise RuntimeError("audit.record must run inside a transaction")
     if not events and not any(rows for _, rows in along):
+        for sql, args in beside:
+            await run_prebuilt(sql, *args)
         return []
     at = datetime.now(timezone.utc).isoformat(timespec="microseconds")
     entries = [{
@@ -70,8 +76,10 @@ async def record_many(events: list[Event], *, along: Sequence[tuple[type[Table],
         "after_digest": digest(event.after), "detail": event.detail or {},
     } for event in events]
     if AuditEntry._meta.db.engine_type == "postgres":
-        await _append_in_database(entries, along, at)
+        await _append_in_database(entries, along, at, beside)
         return entries
+    if beside:
+        raise RuntimeError("statements beside the append are for PostgreSQL")
     head = await run_prebuilt(_HEAD)  # SQLite: this transaction's BEGIN IMMEDIATE holds the only write lock
     seq, prev_hash = (head[0][0], head[0][1]) if head else (0, GENESIS)
     for entry in entries:
@@ -86,16 +94,25 @@ _ROWS = msgspec.json.Encoder()
 """The `along` rows as JSON (values of JSON columns nested, times in RFC 3339): read by column name, never hashed."""
 
 
-async def _append_in_database(entries: list[dict], along: Sequence[tuple[type[Table], list[dict]]], at: str) -> None:
+_PLACEHOLDER = re.compile(r"\$(\d+)")
+
+
+async def _append_in_database(entries: list[dict], along: Sequence[tuple[type[Table], list[dict]]], at: str,
+                              beside: Sequence[tuple[str, list]] = ()) -> None:
     """PostgreSQL: the function links and inserts the entries; their seq and hashes are filled in here."""
     parts = [link_parts(entry) for entry in entries]
     along = [(table, rows) for table, rows in along if rows]
-    links = await run_prebuilt(
-        _APPEND, CHAIN_LOCK, [head for head, _ in parts], [tail for _, tail in parts], at,
-        *[[entry[key] for entry in entries] for key in (
-            "actor_id", "actor_name", "action", "target_type", "target_id", "before_digest", "after_digest")],
-        [sql_value(AuditEntry.detail, entry["detail"]) for entry in entries],
-        [table._meta.tablename for table, _ in along], [_ROWS.encode(rows).decode() for _, rows in along])
+    args = [CHAIN_LOCK, [head for head, _ in parts], [tail for _, tail in parts], at,
+            *[[entry[key] for entry in entries] for key in (
+                "actor_id", "actor_name", "action", "target_type", "target_id", "before_digest", "after_digest")],
+            [sql_value(AuditEntry.detail, entry["detail"]) for entry in entries],
+            [table._meta.tablename for table, _ in along], [_ROWS.encode(rows).decode() for _, rows in along]]
+    statements = []
+    for k, (sql, extra) in enumerate(beside):  # renumbered after the append's own parameters
+        offset = len(args)
+        statements.append(f"beside{k} AS ({_PLACEHOLDER.sub(lambda m: f'${int(m[1]) + offset}', sql)})")
+        args += extra
+    links = await run_prebuilt(("WITH " + ", ".join(statements) + " " if statements else "") + _APPEND, *args)
     for entry, (seq, prev_hash, hash_) in zip(entries, links, strict=True):
         entry.update(seq=seq, prev_hash=prev_hash, hash=hash_)
 

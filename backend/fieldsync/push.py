@@ -70,8 +70,7 @@ async def push(*, user: CurrentUser, device_id: str, mutations: list[dict], now:
                                     "task": task_id, "status": outcome["status"], "outcome": outcome,
                                     "received_at": now})
                 results.append({"seq": raw["seq"], "ack": True, **outcome})
-        await queries.save_device(device_id=device_id, now=now, next_seq=ledger.next_seq)
-        await batch.save(device_id)
+        await batch.save(device_id, ledger.next_seq)
     return {"results": results, "next_seq": ledger.next_seq, "gap": gap, "server_time": now.isoformat()}
 
 
@@ -142,7 +141,7 @@ class _Batch:
         report["status"] = report["state"]["status"]
         self.changed.setdefault(task["id"], []).append(mutation.seq)
 
-    async def save(self, device_id: str) -> None:
+    async def save(self, device_id: str, next_seq: int) -> None:
         """Write the taken mutations and the changed reports (their tasks are locked), then, under the audit
         chain's lock, which every other push and review waits for until this one commits, the audit entries
         and the feed rows (`queries.save_push`)."""
@@ -155,5 +154,6 @@ class _Batch:
         events += [Event(self.user.actor, "sync.forbidden", "task", refusal["task"],
                          detail={"device": device_id, **refusal}) for refusal in self.refused]
         await queries.save_push(self.taken, [self.reports[task_id] for task_id in sorted(self.changed)],
-                                now=self.now, task_status={t["id"]: t["status"] for t in self.tasks.values()},
+                                device_id=device_id, next_seq=next_seq, now=self.now,
+                                task_status={t["id"]: t["status"] for t in self.tasks.values()},
                                 changed=self.changed, events=events)
