@@ -18,6 +18,8 @@ import json
 import re
 from dataclasses import dataclass, field
 
+import msgspec
+
 from sync import hlc
 from sync.lifecycle import DEVICE_INTENTS
 
@@ -57,10 +59,38 @@ class Mutation:
         return f"{self.device}:{self.seq}"
 
 
+def canonical_text(raw: object) -> str:
+    """The canonical JSON a digest is taken over: sorted keys, no spaces, UTF-8 kept as is (`json.dumps`)."""
+    return json.dumps(raw, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False)
+
+
+_SORTED = msgspec.json.Encoder(order="sorted")
+"""Writes the same bytes as `canonical_text` for JSON without floats (floats in exponent form differ: `1e+16`
+against `1e16`), in a fifth of the time: the digest of every pushed mutation (bench/sync.py)."""
+
+
+def _has_float(value: object) -> bool:
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        kind = type(item)
+        if kind is dict:
+            stack.extend(item.values())
+        elif kind is list:
+            stack.extend(item)
+        elif kind is float:
+            return True
+    return False
+
+
 def digest(raw: dict) -> str:
     """SHA-256 of the mutation's canonical JSON: a replay must match it byte for byte in meaning."""
-    text = json.dumps(raw, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False)
-    return hashlib.sha256(text.encode()).hexdigest()
+    if not _has_float(raw):
+        try:
+            return hashlib.sha256(_SORTED.encode(raw)).hexdigest()
+        except (TypeError, UnicodeEncodeError, msgspec.EncodeError):
+            pass  # what msgspec cannot write (a lone surrogate …) gets json's answer, or its error
+    return hashlib.sha256(canonical_text(raw).encode()).hexdigest()
 
 
 def key_of(raw: object) -> tuple[str, int] | None:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sync import hlc, lifecycle, merge
 from sync.ledger import Ledger
-from sync.mutations import MutationError, digest, parse
+from sync.mutations import MutationError, canonical_text, digest, parse
 from sync.views import report_view
 
 DEVICE, OTHER = str(uuid.UUID(int=1)), str(uuid.UUID(int=2))
@@ -135,3 +138,29 @@ def test_an_approved_report_keeps_later_data_aside_and_submit_checks_completenes
     late = apply(state, raw(3, op="answers", item="X", values={"f": "改"}))
     assert late.status == "late" and state["late"][0]["body"]["values"] == {"f": "改"}
     assert "X/f" not in state["fields"]
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers(min_value=-(2 ** 80), max_value=2 ** 80)
+    | st.floats(allow_nan=False, allow_infinity=False) | st.text(),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4),
+    max_leaves=12)
+
+
+@settings(max_examples=400, deadline=None)
+@given(value=st.dictionaries(st.text(max_size=8), _JSON, max_size=6))
+def test_the_digest_is_the_sha256_of_the_canonical_json_whatever_the_values(value):
+    # the fast path (msgspec, without floats) must give json.dumps's bytes: a stored digest never changes
+    try:
+        expected = hashlib.sha256(canonical_text(value).encode()).hexdigest()
+    except UnicodeEncodeError:  # a lone surrogate: no canonical bytes, refused either way
+        with pytest.raises(UnicodeEncodeError):
+            digest(value)
+        return
+    assert digest(value) == expected
+
+
+def test_floats_in_exponent_form_keep_the_canonical_digest():
+    value = {"values": {"tiny": 1.5e-05, "huge": 1e16, "plain": 32.06}, "seq": 1}
+    assert digest(value) == hashlib.sha256(
+        b'{"seq":1,"values":{"huge":1e+16,"plain":32.06,"tiny":1.5e-05}}').hexdigest()
