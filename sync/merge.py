@@ -181,10 +181,12 @@ def _place(answers: dict, path: str, value: object, *, append: bool) -> None:
     target = answers
     for step in steps:
         name, index = step[:-1].split("[")
-        rows = target.get(name)
-        if not isinstance(rows, list) or int(index) >= len(rows) or not isinstance(rows[int(index)], dict):
+        rows, row = target.get(name), int(index)
+        if not isinstance(rows, list) or row >= len(rows) or not isinstance(rows[row], dict):
             return
-        rows[int(index)] = target = dict(rows[int(index)])
+        # copies down the path: the rows are the state's own values, which reading must never change
+        rows = target[name] = list(rows)
+        rows[row] = target = dict(rows[row])
     if append:
         listed = target.get(last)
         target[last] = [*listed, value] if isinstance(listed, list) and value not in listed else \

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import uuid
 
 import pytest
@@ -115,6 +116,22 @@ def test_media_elements_answer_their_fields_including_rows_of_repeats():
     assert answers["rows"] == [{"n": 1}, {"n": 2, "evidence": ["c" * 64]}]
     assert answers["shop_photos"] == ["d" * 64]
     assert set(report_view(state)["media"]) == {"c" * 64, "d" * 64, "e" * 64}  # nothing is lost
+
+
+def test_reading_the_answers_never_changes_the_written_rows():
+    # a signature or photo placed into a repeat row is placed into a copy: the answers write keeps its value
+    state = merge.new_state()
+    apply(state, raw(1, op="answers", item="X", values={"officers": [{"name": "甲"}, {"name": "乙"}]}))
+    apply(state, raw(2, op="sign", item="X", field="officers[0].signature", value={"attachment": "a" * 64}))
+    apply(state, raw(3, op="add", set="photos", id=str(uuid.UUID(int=11)),
+                     value={"sha256": "c" * 64, "item": "X", "field": "officers[1].photos"}))
+    written = json.dumps(state, sort_keys=True)
+    answers = merge.current_answers(state, "X")
+    assert answers["officers"] == [{"name": "甲", "signature": {"attachment": "a" * 64}},
+                                   {"name": "乙", "photos": ["c" * 64]}]
+    assert json.dumps(state, sort_keys=True) == written
+    assert state["fields"]["X/officers"][f"{DEVICE}:1"]["v"] == [{"name": "甲"}, {"name": "乙"}]
+    assert merge.current_answers(state, "X") == answers  # the same answers however often they are read
 
 
 def test_concurrent_answers_become_a_conflict_that_a_write_seeing_both_resolves():
