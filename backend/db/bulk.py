@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 from collections.abc import Sequence
 from typing import Any
 
@@ -80,8 +81,10 @@ async def reserve_ids(table: type[Table], count: int) -> list[int]:
 async def copy_rows(table: type[Table], columns: Sequence[str], rows: list[tuple]) -> None:
     """Insert tuples (values as the driver takes them: JSON as text) on the transaction's connection.
 
-    COPY on PostgreSQL, one prepared `executemany` on SQLite: no statement text or parameter list grows
-    with the rows, which is what a draw's 30,000 tasks and 65,000 members need.
+    COPY on PostgreSQL; on SQLite one statement over the rows as one JSON parameter (`json_each`), values
+    adapted as the driver would bind them. No statement text or parameter list grows with the rows, which is
+    what a draw's 30,000 tasks and 65,000 members need; and the driver's thread runs one step for all of them,
+    where `executemany` took the GIL back for every row from the draw's team matching thread (bench/draw.py).
     """
     if not rows:
         return
@@ -91,7 +94,17 @@ async def copy_rows(table: type[Table], columns: Sequence[str], rows: list[tuple
         await conn.copy_records_to_table(name, records=rows, columns=list(columns))
         return
     names = ", ".join(f'"{c}"' for c in columns)
-    await conn.executemany(f'INSERT INTO "{name}" ({names}) VALUES ({", ".join("?" * len(columns))})', rows)
+    values = ", ".join(f"value ->> {k}" for k in range(len(columns)))
+    await conn.execute(f'INSERT INTO "{name}" ({names}) SELECT {values} FROM json_each(?)',
+                       [json.dumps(rows, ensure_ascii=False, default=_sqlite_value)])
+
+
+def _sqlite_value(value: Any) -> Any:
+    """A value JSON cannot hold (dates, times) as the sqlite3 driver would bind it (Piccolo's adapters)."""
+    adapter = sqlite3.adapters.get((type(value), sqlite3.PrepareProtocol))
+    if adapter is None:
+        raise TypeError(f"no SQLite adapter for {type(value).__name__}")
+    return adapter(value)
 
 
 async def insert_rows(table: type[Table], rows: list[dict], returning: tuple[str, ...] = ()) -> list[dict]:
