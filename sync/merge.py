@@ -160,18 +160,30 @@ def current_answers(state: dict, item: str) -> dict:
     """One item's answers as its form reads them: each field's current value, then the photos and audio
     elements that answer its media fields, then its signatures (into repeat rows where the path says so)."""
     prefix = f"{item}/"
+    cut = len(prefix)
     out = {}
     for key, writes in state["fields"].items():
         if key.startswith(prefix):
-            out[key[len(prefix):]] = current_write(writes)["v"]
+            if len(writes) == 1:  # the usual field, written once (`current_write`'s own first case, inline)
+                (wid, write), = writes.items()
+                if wid not in write["b"]:
+                    out[key[cut:]] = write["v"]
+                    continue
+            out[key[cut:]] = current_write(writes)["v"]
+    sets = state["sets"]
     for name in MEDIA_SETS:
-        answering = [(eid, e) for eid, e in live_elements(state, name).items()
-                     if e["v"].get("item") == item and "field" in e["v"]]
+        entry = sets[name]
+        if not entry["adds"]:
+            continue
+        tombs = entry["tombs"]
+        answering = [(eid, e) for eid, e in entry["adds"].items()
+                     if eid not in tombs and e["v"].get("item") == item and "field" in e["v"]]
         for _, element in sorted(answering, key=lambda kv: (kv[1]["t"], kv[0])):
             _place(out, element["v"]["field"], element["v"]["sha256"], append=True)
-    for slot, signature in sorted(state["signatures"].items()):
-        if slot.startswith(prefix):
-            _place(out, slot[len(prefix):], signature["v"], append=False)
+    signatures = state["signatures"]
+    if signatures:
+        for slot in sorted(slot for slot in signatures if slot.startswith(prefix)):
+            _place(out, slot[cut:], signatures[slot]["v"], append=False)
     return out
 
 
