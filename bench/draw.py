@@ -398,6 +398,8 @@ def run_engine(engine: str, sizes: dict, work: Path, args: argparse.Namespace) -
     finally:
         if engine == "postgres":
             asyncio.run(admin(f'DROP DATABASE IF EXISTS "{run_database()}" WITH (FORCE)'))
+        # this run's copy of the database goes at once, so its pages leave the page cache to the next engine
+        shutil.rmtree(work / engine, ignore_errors=True)
     if args.profile:
         print_profile(engine, work / f"{engine}.prof")
     return {"seed": seed, **measured}
