@@ -164,11 +164,6 @@ def current_answers(state: dict, item: str) -> dict:
     out = {}
     for key, writes in state["fields"].items():
         if key.startswith(prefix):
-            if len(writes) == 1:  # the usual field, written once (`current_write`'s own first case, inline)
-                (wid, write), = writes.items()
-                if wid not in write["b"]:
-                    out[key[cut:]] = write["v"]
-                    continue
             out[key[cut:]] = current_write(writes)["v"]
     sets = state["sets"]
     for name in MEDIA_SETS:

@@ -162,13 +162,7 @@ class TeamEngine:
 
     def _unstaffed(self, required: list[str], skip: set[int]) -> tuple[str, list[str]] | None:
         size = self.rules.team_size
-        if not skip:  # most objects: nobody recused, so the counts under the cap answer at once
-            under_cap = self._under_cap
-            missing = [r for r in required if not under_cap.get(r, 0)]
-            if not missing and under_cap.get(ANY, 0) >= size:
-                return None
-        else:
-            missing = [r for r in required if not self._available(r, skip)]
+        missing = [r for r in required if not self._available(r, skip)]
         if any(not any(q not in skip for q in self._holders.get(r, ())) for r in missing):
             return "team.uncovered", missing
         if missing:
